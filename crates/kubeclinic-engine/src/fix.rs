@@ -1,0 +1,131 @@
+//! Applying fixes the way Ruff does: sort, skip what overlaps, re-check, repeat until stable.
+
+use crate::diagnostic::{Applicability, Edit, Fix};
+use crate::model::SourceFile;
+use crate::{check, Report};
+
+/// Rounds of check-and-apply before giving up on reaching a stable text.
+pub const MAX_ROUNDS: usize = 10;
+
+#[derive(Clone, Debug)]
+pub struct AppliedFix {
+    pub rule: &'static str,
+    pub title: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct FixOutcome {
+    /// The patched text of every input, in input order.
+    pub files: Vec<SourceFile>,
+    pub applied: Vec<AppliedFix>,
+    /// What is still reported on the patched text.
+    pub remaining: Report,
+    /// False when the cap on rounds was hit before the text stopped changing.
+    pub converged: bool,
+}
+
+/// Applies every fix at or above `threshold`. Display-only fixes are never applied: they hold
+/// placeholders.
+pub fn fix(files: &[SourceFile], threshold: Applicability) -> FixOutcome {
+    let threshold = threshold.max(Applicability::Unsafe);
+    let mut current: Vec<SourceFile> = files.to_vec();
+    let mut applied: Vec<AppliedFix> = Vec::new();
+    let mut seen: Vec<Fix> = Vec::new();
+    for _ in 0..MAX_ROUNDS {
+        let report = check(&current);
+        let mut chosen: Vec<&Edit> = Vec::new();
+        let mut round: Vec<AppliedFix> = Vec::new();
+        let mut candidates: Vec<(&'static str, &Fix)> = report
+            .findings
+            .iter()
+            .filter_map(|f| Some((f.rule, f.fix.as_ref()?)))
+            .filter(|(_, fix)| fix.applicability >= threshold && !fix.edits.is_empty())
+            .collect();
+        candidates.sort_by_key(|(_, fix)| first_edit(fix));
+        for (rule, fix) in candidates {
+            // A fix that comes back after being applied did not cure its finding: stop it
+            // from looping.
+            if seen.contains(fix) {
+                continue;
+            }
+            let clashes = fix.edits.iter().any(|e| {
+                e.range.end > current[e.file].text.len()
+                    || chosen
+                        .iter()
+                        .any(|c| c.file == e.file && c.range.overlaps(e.range))
+            });
+            if clashes {
+                continue;
+            }
+            chosen.extend(fix.edits.iter());
+            seen.push(fix.clone());
+            round.push(AppliedFix {
+                rule,
+                title: fix.title.clone(),
+            });
+        }
+        if chosen.is_empty() {
+            return FixOutcome {
+                files: current,
+                applied,
+                remaining: report,
+                converged: true,
+            };
+        }
+        let owned: Vec<Edit> = chosen.into_iter().cloned().collect();
+        for (index, file) in current.iter_mut().enumerate() {
+            file.text = apply_edits(&file.text, owned.iter().filter(|e| e.file == index));
+        }
+        applied.extend(round);
+    }
+    let remaining = check(&current);
+    FixOutcome {
+        files: current,
+        applied,
+        remaining,
+        converged: false,
+    }
+}
+
+fn first_edit(fix: &Fix) -> (usize, usize) {
+    fix.edits
+        .iter()
+        .map(|e| (e.file, e.range.start))
+        .min()
+        .unwrap_or((usize::MAX, usize::MAX))
+}
+
+/// Applies non-overlapping edits of one text; every byte outside them is kept.
+pub fn apply_edits<'e>(text: &str, edits: impl Iterator<Item = &'e Edit>) -> String {
+    let mut edits: Vec<&Edit> = edits.collect();
+    edits.sort_by_key(|e| (e.range.start, e.range.end));
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for edit in edits {
+        if edit.range.start < last {
+            continue;
+        }
+        out.push_str(&text[last..edit.range.start]);
+        out.push_str(&edit.content);
+        last = edit.range.end;
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::TextRange;
+
+    #[test]
+    fn edits_keep_every_other_byte() {
+        let text = "a: 1 # keep\nb: 2\n";
+        let edits = [
+            Edit::replace(0, TextRange::new(3, 4), "10"),
+            Edit::insert(0, text.len(), "c: 3\n"),
+            Edit::delete(0, TextRange::new(12, 17)),
+        ];
+        assert_eq!(apply_edits(text, edits.iter()), "a: 10 # keep\nc: 3\n");
+    }
+}

@@ -1,0 +1,59 @@
+//! Kubeclinic's engine: Kubernetes manifests in, findings and fixes out.
+//!
+//! Pure by design: no files, clock, printing or browser APIs. The CLI and the web app are thin
+//! shells over [`check`], [`fix`] and the renderers in [`output`].
+
+pub mod diagnostic;
+pub mod fix;
+pub mod labels;
+pub mod model;
+pub mod output;
+pub mod rule;
+pub mod rules;
+pub mod text;
+pub mod yaml;
+
+pub use diagnostic::{Applicability, Edit, FileId, Finding, Fix, ObjectRef, Severity};
+pub use fix::{fix, FixOutcome};
+pub use model::SourceFile;
+pub use text::{LineColumn, LineIndex, PositionEncoding, TextRange};
+
+use model::{Parsed, Workspace};
+
+/// Inputs larger than this are refused with a finding instead of being parsed.
+pub const MAX_INPUT_BYTES: usize = 64 * 1024 * 1024;
+
+#[derive(Clone, Debug, Default)]
+pub struct Report {
+    /// Sorted by input, then position, then rule id.
+    pub findings: Vec<Finding>,
+    /// Kubernetes objects read from the inputs.
+    pub objects: usize,
+}
+
+impl Report {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings.iter().filter(|f| f.severity == severity).count()
+    }
+
+    pub fn worst(&self) -> Option<Severity> {
+        self.findings.iter().map(|f| f.severity).max()
+    }
+}
+
+/// Checks a set of inputs together (a NetworkPolicy in one file can select pods in another).
+pub fn check(files: &[SourceFile]) -> Report {
+    let parsed = Parsed::new(files);
+    let ws = Workspace::new(&parsed);
+    let mut findings: Vec<Finding> = rules::REGISTRY
+        .iter()
+        .flat_map(|entry| (entry.run)(&ws))
+        .collect();
+    findings.sort_by(|a, b| {
+        (a.file, a.range.start, a.rule, &a.message).cmp(&(b.file, b.range.start, b.rule, &b.message))
+    });
+    Report {
+        findings,
+        objects: ws.objects.len(),
+    }
+}

@@ -1,0 +1,272 @@
+//! The set of inputs as Kubernetes sees it: objects, pod templates and containers, each tied
+//! to the bytes it came from.
+
+use crate::diagnostic::{FileId, ObjectRef};
+use crate::text::{LineIndex, TextRange};
+use crate::yaml::{self, Document, Node};
+
+/// One input: a file for the CLI, a pane for the app.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    pub path: String,
+    pub text: String,
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<String>, text: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            text: text.into(),
+        }
+    }
+}
+
+/// Parsed inputs; [`Workspace`] borrows from it.
+pub struct Parsed<'a> {
+    pub files: &'a [SourceFile],
+    pub documents: Vec<Vec<Document>>,
+    pub lines: Vec<LineIndex>,
+}
+
+impl<'a> Parsed<'a> {
+    pub fn new(files: &'a [SourceFile]) -> Self {
+        Self {
+            files,
+            documents: files.iter().map(|f| parse_within_limit(&f.text)).collect(),
+            lines: files.iter().map(|f| LineIndex::new(&f.text)).collect(),
+        }
+    }
+}
+
+fn parse_within_limit(text: &str) -> Vec<Document> {
+    if text.len() <= crate::MAX_INPUT_BYTES {
+        return yaml::parse_stream(text);
+    }
+    vec![Document {
+        range: TextRange::new(0, text.len()),
+        root: None,
+        error: Some(yaml::SyntaxError {
+            at: 0,
+            message: format!(
+                "the input is {} MiB; Kubeclinic reads at most {} MiB at once: split it into several inputs",
+                text.len() / (1024 * 1024),
+                crate::MAX_INPUT_BYTES / (1024 * 1024)
+            ),
+        }),
+    }]
+}
+
+#[derive(Debug)]
+pub struct K8sObject<'a> {
+    pub file: FileId,
+    pub node: &'a Node,
+    pub api_version: String,
+    pub kind: String,
+    pub name: Option<String>,
+    pub namespace: Option<String>,
+    /// Helm's `# Source: chart/templates/x.yaml` comment above the object, if any.
+    pub helm_source: Option<String>,
+}
+
+impl K8sObject<'_> {
+    pub fn reference(&self) -> ObjectRef {
+        ObjectRef {
+            kind: self.kind.clone(),
+            namespace: self.namespace.clone(),
+            name: self.name.clone(),
+        }
+    }
+
+    /// Where to point when the whole object is meant: its name, else its kind.
+    pub fn anchor_range(&self) -> TextRange {
+        self.node
+            .path(&["metadata", "name"])
+            .or_else(|| self.node.get("kind"))
+            .map_or(self.node.span, |n| n.span)
+    }
+
+    /// `kind/name` as kubectl writes it.
+    pub fn display(&self) -> String {
+        format!("{} {}", self.kind, self.name.as_deref().unwrap_or("<unnamed>"))
+    }
+
+    /// True when both objects could live in the same namespace. An object without a
+    /// namespace goes wherever it is applied, so it can meet any other.
+    pub fn may_share_namespace(&self, other: &K8sObject) -> bool {
+        match (&self.namespace, &other.namespace) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
+        }
+    }
+}
+
+/// A pod template: a Pod itself, or the `template` of a workload.
+#[derive(Debug)]
+pub struct PodTemplate<'a> {
+    pub object: usize,
+    pub labels: Option<&'a Node>,
+    pub spec: &'a Node,
+}
+
+impl<'a> PodTemplate<'a> {
+    pub fn label_pairs(&self) -> Vec<(&'a str, &'a str)> {
+        self.labels
+            .map(|l| l.string_map().into_iter().map(|(k, v, _)| (k, v)).collect())
+            .unwrap_or_default()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContainerKind {
+    Init,
+    Regular,
+    Ephemeral,
+}
+
+#[derive(Debug)]
+pub struct Container<'a> {
+    pub object: usize,
+    pub template: usize,
+    pub kind: ContainerKind,
+    pub name: Option<&'a str>,
+    pub node: &'a Node,
+}
+
+/// Everything the rules look at.
+pub struct Workspace<'a> {
+    pub parsed: &'a Parsed<'a>,
+    pub objects: Vec<K8sObject<'a>>,
+    pub templates: Vec<PodTemplate<'a>>,
+    pub containers: Vec<Container<'a>>,
+}
+
+impl<'a> Workspace<'a> {
+    pub fn new(parsed: &'a Parsed<'a>) -> Self {
+        let mut objects = Vec::new();
+        for (file, documents) in parsed.documents.iter().enumerate() {
+            let text = &parsed.files[file].text;
+            for document in documents {
+                let Some(root) = &document.root else { continue };
+                let helm_source = helm_source(&text[document.range.start..document.range.end]);
+                collect_objects(file, root, helm_source, &mut objects);
+            }
+        }
+        let mut templates = Vec::new();
+        for (index, object) in objects.iter().enumerate() {
+            if let Some((labels, spec)) = pod_template_of(object) {
+                templates.push(PodTemplate {
+                    object: index,
+                    labels,
+                    spec,
+                });
+            }
+        }
+        let mut containers = Vec::new();
+        for (index, template) in templates.iter().enumerate() {
+            for (key, kind) in [
+                ("initContainers", ContainerKind::Init),
+                ("containers", ContainerKind::Regular),
+                ("ephemeralContainers", ContainerKind::Ephemeral),
+            ] {
+                for node in template.spec.get(key).map(Node::items).unwrap_or_default() {
+                    containers.push(Container {
+                        object: template.object,
+                        template: index,
+                        kind,
+                        name: node.get("name").and_then(Node::as_str),
+                        node,
+                    });
+                }
+            }
+        }
+        Self {
+            parsed,
+            objects,
+            templates,
+            containers,
+        }
+    }
+
+    pub fn file_count(&self) -> usize {
+        self.parsed.files.len()
+    }
+
+    pub fn text(&self, file: FileId) -> &'a str {
+        &self.parsed.files[file].text
+    }
+
+    pub fn source(&self, file: FileId, range: TextRange) -> &'a str {
+        &self.text(file)[range.start..range.end]
+    }
+
+    pub fn lines(&self, file: FileId) -> &'a LineIndex {
+        &self.parsed.lines[file]
+    }
+
+    pub fn object_of(&self, template: &PodTemplate) -> &K8sObject<'a> {
+        &self.objects[template.object]
+    }
+
+    pub fn containers_of(&self, template: usize) -> impl Iterator<Item = &Container<'a>> {
+        self.containers
+            .iter()
+            .filter(move |c| c.template == template)
+    }
+
+    pub fn objects_of_kind<'s>(&'s self, kind: &'s str) -> impl Iterator<Item = &'s K8sObject<'a>> {
+        self.objects.iter().filter(move |o| o.kind == kind)
+    }
+}
+
+fn collect_objects<'a>(
+    file: FileId,
+    node: &'a Node,
+    helm_source: Option<String>,
+    out: &mut Vec<K8sObject<'a>>,
+) {
+    let kind = node.get("kind").and_then(Node::as_str);
+    let api_version = node.get("apiVersion").and_then(Node::as_str);
+    let (Some(kind), Some(api_version)) = (kind, api_version) else {
+        return;
+    };
+    if kind.ends_with("List") {
+        if let Some(items) = node.get("items") {
+            for item in items.items() {
+                collect_objects(file, item, helm_source.clone(), out);
+            }
+            return;
+        }
+    }
+    let metadata = node.get("metadata");
+    let field = |key| metadata.and_then(|m| m.get(key)).and_then(Node::as_str).map(String::from);
+    out.push(K8sObject {
+        file,
+        node,
+        api_version: api_version.to_string(),
+        kind: kind.to_string(),
+        name: field("name").or_else(|| field("generateName")),
+        namespace: field("namespace"),
+        helm_source,
+    });
+}
+
+fn pod_template_of<'a>(object: &K8sObject<'a>) -> Option<(Option<&'a Node>, &'a Node)> {
+    let node = object.node;
+    let template = match object.kind.as_str() {
+        "Pod" => return Some((node.path(&["metadata", "labels"]), node.get("spec")?)),
+        "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "ReplicationController"
+        | "Job" => node.path(&["spec", "template"])?,
+        "CronJob" => node.path(&["spec", "jobTemplate", "spec", "template"])?,
+        "PodTemplate" => node.get("template")?,
+        _ => return None,
+    };
+    Some((template.path(&["metadata", "labels"]), template.get("spec")?))
+}
+
+fn helm_source(document: &str) -> Option<String> {
+    document
+        .lines()
+        .map(str::trim)
+        .take_while(|l| l.is_empty() || l.starts_with('#') || l.starts_with("---"))
+        .find_map(|l| l.strip_prefix("# Source:").map(|s| s.trim().to_string()))
+}

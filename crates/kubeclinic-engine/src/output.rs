@@ -1,0 +1,206 @@
+//! Renderers shared by the CLI, the snapshot tests and the web app: code frames, the
+//! versioned JSON, and unified diffs.
+
+use serde::Serialize;
+
+use crate::diagnostic::{Finding, ObjectRef};
+use crate::model::SourceFile;
+use crate::text::{LineIndex, PositionEncoding, TextRange};
+use crate::Report;
+
+/// Version of the JSON document; bumped only when a field changes meaning or disappears.
+pub const JSON_VERSION: u32 = 1;
+
+/// Line/column boundaries of a range at an edge.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Location {
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+pub fn locate(file: &SourceFile, index: &LineIndex, range: TextRange, encoding: PositionEncoding) -> Location {
+    let start = index.position(range.start, &file.text, encoding);
+    let end = index.position(range.end, &file.text, encoding);
+    Location {
+        line: start.line,
+        column: start.column,
+        end_line: end.line,
+        end_column: end.column,
+    }
+}
+
+/// Renders findings as rustc and Ruff do: a headline, a code frame with carets, the reason and
+/// the way out.
+pub fn render_human(files: &[SourceFile], report: &Report) -> String {
+    let indexes: Vec<LineIndex> = files.iter().map(|f| LineIndex::new(&f.text)).collect();
+    let mut out = String::new();
+    for finding in &report.findings {
+        render_finding(&mut out, files, &indexes, finding);
+        out.push('\n');
+    }
+    out.push_str(&summary(report));
+    out
+}
+
+pub fn summary(report: &Report) -> String {
+    use crate::Severity::*;
+    if report.findings.is_empty() {
+        return format!("No problems found in {} object(s).\n", report.objects);
+    }
+    let fixable = report.findings.iter().filter(|f| f.fix.is_some()).count();
+    format!(
+        "Found {} error(s), {} warning(s), {} info in {} object(s); {} with a suggested fix.\n",
+        report.count(Error),
+        report.count(Warning),
+        report.count(Info),
+        report.objects,
+        fixable
+    )
+}
+
+fn render_finding(out: &mut String, files: &[SourceFile], indexes: &[LineIndex], finding: &Finding) {
+    let file = &files[finding.file];
+    let index = &indexes[finding.file];
+    let loc = locate(file, index, finding.range, PositionEncoding::Utf8Chars);
+    out.push_str(&format!(
+        "{}[{}]: {}\n",
+        finding.severity.as_str(),
+        finding.rule,
+        finding.message
+    ));
+    let gutter = loc.end_line.to_string().len().max(2);
+    let pad = " ".repeat(gutter);
+    out.push_str(&format!("{pad}--> {}:{}:{}\n", file.path, loc.line, loc.column));
+    if let Some(object) = &finding.object {
+        out.push_str(&format!("{pad} = in {}{}\n", describe(object), container_note(finding)));
+    }
+    out.push_str(&format!("{pad} |\n"));
+    let first = loc.line - 1;
+    let last = (loc.end_line - 1).min(first + 4);
+    for line in first..=last {
+        let range = index.line_range(line, &file.text);
+        let content = &file.text[range.start..range.end];
+        out.push_str(&format!("{:>gutter$} | {}\n", line + 1, content.replace('\t', " ")));
+        let from = if line == first { finding.range.start.max(range.start) } else { range.start };
+        let to = if line == loc.end_line - 1 { finding.range.end.min(range.end) } else { range.end };
+        let lead = file.text[range.start..from].chars().count();
+        let width = file.text[from..to.max(from)].chars().count().max(1);
+        out.push_str(&format!("{pad} | {}{}\n", " ".repeat(lead), "^".repeat(width)));
+    }
+    if loc.end_line - 1 > last {
+        out.push_str(&format!("{pad} | ...\n"));
+    }
+    out.push_str(&format!("{pad} = why: {}\n", finding.why));
+    if let Some(help) = &finding.help {
+        out.push_str(&format!("{pad} = help: {help}\n"));
+    }
+    if let Some(fix) = &finding.fix {
+        out.push_str(&format!(
+            "{pad} = fix ({}): {}\n",
+            fix.applicability.as_str(),
+            fix.title
+        ));
+    }
+}
+
+fn describe(object: &ObjectRef) -> String {
+    match &object.namespace {
+        Some(ns) => format!("{object} (namespace {ns})"),
+        None => object.to_string(),
+    }
+}
+
+fn container_note(finding: &Finding) -> String {
+    finding
+        .container
+        .as_ref()
+        .map(|c| format!(", container {c}"))
+        .unwrap_or_default()
+}
+
+#[derive(Serialize)]
+pub struct JsonReport {
+    pub version: u32,
+    pub findings: Vec<JsonFinding>,
+}
+
+#[derive(Serialize)]
+pub struct JsonFinding {
+    pub rule: &'static str,
+    pub severity: &'static str,
+    pub message: String,
+    pub why: String,
+    pub help: Option<String>,
+    pub path: String,
+    #[serde(flatten)]
+    pub location: Location,
+    pub object: Option<ObjectRef>,
+    pub container: Option<String>,
+    pub fix: Option<JsonFix>,
+}
+
+#[derive(Serialize)]
+pub struct JsonFix {
+    pub title: String,
+    pub applicability: &'static str,
+    pub edits: Vec<JsonEdit>,
+}
+
+#[derive(Serialize)]
+pub struct JsonEdit {
+    pub path: String,
+    #[serde(flatten)]
+    pub location: Location,
+    pub content: String,
+}
+
+/// The stable JSON document (`version` 1) with 1-based lines and character columns.
+pub fn to_json(files: &[SourceFile], report: &Report) -> JsonReport {
+    let indexes: Vec<LineIndex> = files.iter().map(|f| LineIndex::new(&f.text)).collect();
+    let at = |file: usize, range| locate(&files[file], &indexes[file], range, PositionEncoding::Utf8Chars);
+    JsonReport {
+        version: JSON_VERSION,
+        findings: report
+            .findings
+            .iter()
+            .map(|f| JsonFinding {
+                rule: f.rule,
+                severity: f.severity.as_str(),
+                message: f.message.clone(),
+                why: f.why.clone(),
+                help: f.help.clone(),
+                path: files[f.file].path.clone(),
+                location: at(f.file, f.range),
+                object: f.object.clone(),
+                container: f.container.clone(),
+                fix: f.fix.as_ref().map(|fix| JsonFix {
+                    title: fix.title.clone(),
+                    applicability: fix.applicability.as_str(),
+                    edits: fix
+                        .edits
+                        .iter()
+                        .map(|e| JsonEdit {
+                            path: files[e.file].path.clone(),
+                            location: at(e.file, e.range),
+                            content: e.content.clone(),
+                        })
+                        .collect(),
+                }),
+            })
+            .collect(),
+    }
+}
+
+/// A unified diff of one input before and after fixing; empty when nothing changed.
+pub fn unified_diff(path: &str, before: &str, after: &str) -> String {
+    if before == after {
+        return String::new();
+    }
+    similar::TextDiff::from_lines(before, after)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .to_string()
+}

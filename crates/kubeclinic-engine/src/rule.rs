@@ -1,0 +1,167 @@
+//! The shape every rule has: metadata and docs written once, then detect -> finding -> fix.
+
+use serde::Serialize;
+
+use crate::diagnostic::{Diagnostic, Finding, Fix, Severity};
+use crate::model::Workspace;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Category {
+    Syntax,
+    Networking,
+    Images,
+}
+
+impl Category {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Syntax => "syntax",
+            Category::Networking => "networking",
+            Category::Images => "images",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FixAvailability {
+    None,
+    Sometimes,
+    Always,
+}
+
+/// What a rule reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Reads {
+    Manifests,
+    Runtime,
+    Both,
+}
+
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct RuleMeta {
+    /// Stable kebab-case id that reads as the problem.
+    pub id: &'static str,
+    pub category: Category,
+    pub severity: Severity,
+    pub fix: FixAvailability,
+    pub reads: Reads,
+    /// The rule's doc comment: What it does / Why is this bad? / Example / Use instead / Fix safety.
+    pub docs: &'static str,
+}
+
+impl RuleMeta {
+    /// One section of the docs, such as `What it does`, without its heading.
+    pub fn section(&self, heading: &str) -> Option<String> {
+        let marker = format!("## {heading}");
+        let mut lines = self.docs.lines().map(|l| l.strip_prefix(' ').unwrap_or(l));
+        lines.find(|l| l.trim() == marker)?;
+        let body: Vec<&str> = lines.take_while(|l| !l.starts_with("## ")).collect();
+        Some(body.join("\n").trim().to_string())
+    }
+
+    /// The first fenced code block of a section: the doc examples that tests run.
+    pub fn example(&self, heading: &str) -> Option<String> {
+        let section = self.section(heading)?;
+        let mut lines = section.lines();
+        lines.find(|l| l.starts_with("```"))?;
+        let body: Vec<&str> = lines.take_while(|l| !l.starts_with("```")).collect();
+        Some(body.join("\n") + "\n")
+    }
+
+    /// The docs with the leading space rustdoc keeps on each line removed.
+    pub fn markdown(&self) -> String {
+        self.docs
+            .lines()
+            .map(|l| l.strip_prefix(' ').unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .trim()
+            .to_string()
+    }
+}
+
+pub trait Meta {
+    const META: RuleMeta;
+}
+
+/// A rule in three steps (as Biome splits them): find the problems, say what they are, and
+/// offer edits.
+pub trait Rule: Meta {
+    /// What `detect` found; may borrow from the inputs.
+    type State<'a>;
+    fn detect<'a>(ws: &Workspace<'a>) -> Vec<Self::State<'a>>;
+    fn finding<'a>(ws: &Workspace<'a>, state: &Self::State<'a>) -> Diagnostic;
+    fn fix<'a>(_ws: &Workspace<'a>, _state: &Self::State<'a>) -> Option<Fix> {
+        None
+    }
+}
+
+/// A registered rule with its type erased.
+#[derive(Clone, Copy)]
+pub struct RuleEntry {
+    pub meta: &'static RuleMeta,
+    pub run: fn(&Workspace) -> Vec<Finding>,
+}
+
+impl RuleEntry {
+    pub const fn of<R: Rule>() -> Self {
+        Self {
+            meta: &R::META,
+            run: run::<R>,
+        }
+    }
+}
+
+fn run<R: Rule>(ws: &Workspace<'_>) -> Vec<Finding> {
+    R::detect(ws)
+        .iter()
+        .map(|state| {
+            let d = R::finding(ws, state);
+            Finding {
+                rule: R::META.id,
+                severity: d.severity.unwrap_or(R::META.severity),
+                file: d.file,
+                range: d.range,
+                message: d.message,
+                why: d.why,
+                help: d.help,
+                object: d.object,
+                container: d.container,
+                fix: R::fix(ws, state),
+            }
+        })
+        .collect()
+}
+
+/// Declares a rule type whose doc comment is also kept as a string for `kubeclinic rules`,
+/// the web app's rule reference and the doc-example tests.
+#[macro_export]
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:expr])*
+        pub struct $name:ident {
+            id: $id:literal,
+            category: $category:ident,
+            severity: $severity:ident,
+            fix: $fix:ident,
+            reads: $reads:ident $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])*
+        pub struct $name;
+
+        impl $crate::rule::Meta for $name {
+            const META: $crate::rule::RuleMeta = $crate::rule::RuleMeta {
+                id: $id,
+                category: $crate::rule::Category::$category,
+                severity: $crate::diagnostic::Severity::$severity,
+                fix: $crate::rule::FixAvailability::$fix,
+                reads: $crate::rule::Reads::$reads,
+                docs: concat!($($doc, "\n"),*),
+            };
+        }
+    };
+}

@@ -1,0 +1,102 @@
+use super::reference::ImageReference;
+use super::{container_label, images_where, placeholder_fix, ImageUse, PIN_PLACEHOLDER};
+use crate::declare_rule;
+use crate::diagnostic::{Diagnostic, Fix};
+use crate::model::Workspace;
+use crate::rule::Rule;
+use crate::text::TextRange;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds containers whose image is pinned to the moving tag `latest` (without a digest).
+    ///
+    /// ## Why is this bad?
+    /// `latest` names whatever was pushed last: two nodes can run different code under the
+    /// same manifest, a restart can silently upgrade, and a rollback has nothing to go back
+    /// to. Kubernetes also pulls `:latest` on every start (`imagePullPolicy: Always`), so a
+    /// registry outage stops restarts.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: dashboard
+    /// spec:
+    ///   selector:
+    ///     matchLabels: {app: dashboard}
+    ///   template:
+    ///     metadata:
+    ///       labels: {app: dashboard}
+    ///     spec:
+    ///       containers:
+    ///         - name: dashboard
+    ///           image: dashboard:latest
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: dashboard
+    /// spec:
+    ///   selector:
+    ///     matchLabels: {app: dashboard}
+    ///   template:
+    ///     metadata:
+    ///       labels: {app: dashboard}
+    ///     spec:
+    ///       containers:
+    ///         - name: dashboard
+    ///           image: dashboard:1.4.2
+    /// ```
+    ///
+    /// ## Fix safety
+    /// Display-only: the fix marks the tag to pin with `<pin-a-version>`; which version is
+    /// yours to say.
+    pub struct ImageTagLatest {
+        id: "image-tag-latest",
+        category: Images,
+        severity: Warning,
+        fix: Always,
+        reads: Manifests,
+    }
+}
+
+impl Rule for ImageTagLatest {
+    type State<'a> = ImageUse<'a>;
+
+    fn detect<'a>(ws: &Workspace<'a>) -> Vec<ImageUse<'a>> {
+        images_where(ws, |r| r.tag == Some("latest") && r.digest.is_none())
+    }
+
+    fn finding<'a>(ws: &Workspace<'a>, state: &ImageUse<'a>) -> Diagnostic {
+        let container = &ws.containers[state.container];
+        Diagnostic {
+            file: ws.objects[container.object].file,
+            range: state.node.span,
+            message: format!(
+                "The {} runs `{}`, a moving tag",
+                container_label(ws, container),
+                state.image
+            ),
+            why: "Pods started at different times can run different code, and there is no earlier version to roll back to.".into(),
+            help: None,
+            object: Some(ws.objects[container.object].reference()),
+            container: container.name.map(String::from),
+            severity: None,
+        }
+    }
+
+    fn fix<'a>(ws: &Workspace<'a>, state: &ImageUse<'a>) -> Option<Fix> {
+        let start = ImageReference::parse(state.image).tag_start?;
+        Some(placeholder_fix(
+            ws,
+            state,
+            TextRange::new(start, start + "latest".len()),
+            PIN_PLACEHOLDER,
+            "Pin the image to a released version (or a digest)".into(),
+        ))
+    }
+}

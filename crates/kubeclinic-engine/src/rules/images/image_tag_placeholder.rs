@@ -1,0 +1,116 @@
+use super::reference::{is_placeholder, ImageReference};
+use super::{container_label, images_where, placeholder_fix, ImageUse, PIN_PLACEHOLDER};
+use crate::declare_rule;
+use crate::diagnostic::{Diagnostic, Fix};
+use crate::model::Workspace;
+use crate::rule::Rule;
+use crate::text::TextRange;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds container images whose tag (or whole name) is a placeholder that a pipeline was
+    /// meant to replace: `VERSION_PLACEHOLDER`, `${TAG}`, `<tag>`, `{{ .Values.tag }}`.
+    ///
+    /// ## Why is this bad?
+    /// When the substitution step is skipped (a manual `kubectl apply`, a new pipeline), the
+    /// kubelet asks the registry for a tag that does not exist: the pod sits in
+    /// `ErrImagePull` / `ImagePullBackOff` and the rollout never finishes.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: batch/v1
+    /// kind: CronJob
+    /// metadata:
+    ///   name: klines-m5
+    /// spec:
+    ///   schedule: "*/5 * * * *"
+    ///   jobTemplate:
+    ///     spec:
+    ///       template:
+    ///         spec:
+    ///           restartPolicy: OnFailure
+    ///           containers:
+    ///             - name: extractor
+    ///               image: yurisa2/petrosa-binance-data-extractor:VERSION_PLACEHOLDER
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: batch/v1
+    /// kind: CronJob
+    /// metadata:
+    ///   name: klines-m5
+    /// spec:
+    ///   schedule: "*/5 * * * *"
+    ///   jobTemplate:
+    ///     spec:
+    ///       template:
+    ///         spec:
+    ///           restartPolicy: OnFailure
+    ///           containers:
+    ///             - name: extractor
+    ///               image: yurisa2/petrosa-binance-data-extractor:v1.0.71
+    /// ```
+    ///
+    /// ## Fix safety
+    /// Display-only: the fix shows where the version goes (`<pin-a-version>`); only you know
+    /// which release to run, so it is never applied automatically.
+    pub struct ImageTagPlaceholder {
+        id: "image-tag-placeholder",
+        category: Images,
+        severity: Error,
+        fix: Always,
+        reads: Manifests,
+    }
+}
+
+impl Rule for ImageTagPlaceholder {
+    type State<'a> = ImageUse<'a>;
+
+    fn detect<'a>(ws: &Workspace<'a>) -> Vec<ImageUse<'a>> {
+        images_where(ws, |r| {
+            r.tag.is_some_and(is_placeholder) || (r.digest.is_none() && is_placeholder(r.repository))
+        })
+    }
+
+    fn finding<'a>(ws: &Workspace<'a>, state: &ImageUse<'a>) -> Diagnostic {
+        let container = &ws.containers[state.container];
+        let reference = ImageReference::parse(state.image);
+        let what = match reference.tag.filter(|t| is_placeholder(t)) {
+            Some(tag) => format!("its tag `{tag}` is a placeholder that was never replaced"),
+            None => "the image name is a placeholder that was never replaced".to_string(),
+        };
+        Diagnostic {
+            file: ws.objects[container.object].file,
+            range: state.node.span,
+            message: format!(
+                "The {} runs image `{}`: {what}",
+                container_label(ws, container),
+                state.image
+            ),
+            why: "The registry has no such tag, so the pod stays in ErrImagePull/ImagePullBackOff and never starts.".into(),
+            help: Some("Have the pipeline substitute the version before applying (check the step that replaces it), or pin the released tag here.".into()),
+            object: Some(ws.objects[container.object].reference()),
+            container: container.name.map(String::from),
+            severity: None,
+        }
+    }
+
+    fn fix<'a>(ws: &Workspace<'a>, state: &ImageUse<'a>) -> Option<Fix> {
+        let reference = ImageReference::parse(state.image);
+        let (within, replacement) = match (reference.tag.filter(|t| is_placeholder(t)), reference.tag_start) {
+            (Some(tag), Some(start)) => (TextRange::new(start, start + tag.len()), PIN_PLACEHOLDER.to_string()),
+            _ => (
+                TextRange::new(0, state.image.len()),
+                format!("<image>:{PIN_PLACEHOLDER}"),
+            ),
+        };
+        Some(placeholder_fix(
+            ws,
+            state,
+            within,
+            &replacement,
+            "Replace the placeholder with the released version (or a digest)".into(),
+        ))
+    }
+}

@@ -1,0 +1,75 @@
+//! Rules about which image a container runs.
+
+pub mod image_tag_latest;
+pub mod image_tag_missing;
+pub mod image_tag_placeholder;
+pub mod reference;
+
+use crate::diagnostic::{Applicability, Edit, Fix};
+use crate::model::{Container, Workspace};
+use crate::text::TextRange;
+use crate::yaml::{render_scalar, scalar_content_range, Node, ScalarStyle};
+
+use reference::ImageReference;
+
+/// The placeholder a person replaces with the version they mean to run.
+pub const PIN_PLACEHOLDER: &str = "<pin-a-version>";
+
+/// A container's `image` with where it sits in the input.
+pub struct ImageUse<'a> {
+    pub container: usize,
+    pub node: &'a Node,
+    pub image: &'a str,
+}
+
+/// Every container image in the set, with the ones where `wanted` holds.
+pub fn images_where<'a>(
+    ws: &Workspace<'a>,
+    wanted: impl Fn(&ImageReference) -> bool,
+) -> Vec<ImageUse<'a>> {
+    ws.containers
+        .iter()
+        .enumerate()
+        .filter_map(|(index, c)| {
+            let node = c.node.get("image")?;
+            let image = node.as_str()?;
+            wanted(&ImageReference::parse(image)).then_some(ImageUse {
+                container: index,
+                node,
+                image,
+            })
+        })
+        .collect()
+}
+
+/// Names the container and its object: "container app of CronJob binance-klines-m5".
+pub fn container_label(ws: &Workspace, container: &Container) -> String {
+    format!(
+        "container {} of {}",
+        container.name.unwrap_or("<unnamed>"),
+        ws.objects[container.object].display()
+    )
+}
+
+/// A display-only fix that writes `replacement` over part of the image (`within` is relative
+/// to the image string), keeping the quoting of the original.
+pub fn placeholder_fix(
+    ws: &Workspace,
+    image: &ImageUse,
+    within: TextRange,
+    replacement: &str,
+    title: String,
+) -> Fix {
+    let file = ws.objects[ws.containers[image.container].object].file;
+    let source = ws.text(file);
+    let edit = match scalar_content_range(image.node, source) {
+        Some(content) => Edit::replace(file, within.shifted(content.start), replacement),
+        None => {
+            let mut value = image.image.to_string();
+            value.replace_range(within.start..within.end, replacement);
+            let style = image.node.as_scalar().map_or(ScalarStyle::Plain, |s| s.style);
+            Edit::replace(file, image.node.span, render_scalar(&value, style))
+        }
+    };
+    Fix::new(title, Applicability::DisplayOnly, vec![edit])
+}

@@ -1,0 +1,90 @@
+//! Container image references: `[registry[:port]/]path[:tag][@digest]`.
+
+/// Byte offsets are relative to the image string.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ImageReference<'a> {
+    /// Everything before the tag and digest (registry and path).
+    pub repository: &'a str,
+    pub tag: Option<&'a str>,
+    pub tag_start: Option<usize>,
+    pub digest: Option<&'a str>,
+}
+
+impl<'a> ImageReference<'a> {
+    pub fn parse(image: &'a str) -> Self {
+        let (name, digest) = match image.split_once('@') {
+            Some((name, digest)) => (name, Some(digest)),
+            None => (image, None),
+        };
+        let last_slash = name.rfind('/').map_or(0, |i| i + 1);
+        match name[last_slash..].rfind(':') {
+            Some(colon) => {
+                let colon = last_slash + colon;
+                Self {
+                    repository: &name[..colon],
+                    tag: Some(&name[colon + 1..]),
+                    tag_start: Some(colon + 1),
+                    digest,
+                }
+            }
+            None => Self {
+                repository: name,
+                tag: None,
+                tag_start: None,
+                digest,
+            },
+        }
+    }
+}
+
+/// A value left for a pipeline to substitute: `VERSION_PLACEHOLDER`, `${TAG}`, `<tag>`,
+/// `{{ .Values.tag }}`, `CHANGEME`, `__VERSION__`.
+pub fn is_placeholder(text: &str) -> bool {
+    let upper = text.to_ascii_uppercase();
+    if ["PLACEHOLDER", "CHANGEME", "CHANGE_ME", "REPLACE", "TODO", "FIXME"]
+        .iter()
+        .any(|w| upper.contains(w))
+    {
+        return true;
+    }
+    if text.contains("${") || text.contains("$(") || text.contains("{{") || text.starts_with('$') {
+        return true;
+    }
+    if text.contains('<') || text.contains('>') {
+        return true;
+    }
+    if text.len() > 4 && text.starts_with("__") && text.ends_with("__") {
+        return true;
+    }
+    // An all-capitals word such as VERSION, IMAGE_TAG or TAG is a variable name, not a
+    // release: real tags carry digits, dots or lower case.
+    text.len() >= 3
+        && text.bytes().all(|b| b.is_ascii_uppercase() || b == b'_')
+        && text.bytes().any(|b| b.is_ascii_uppercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_split_at_the_last_colon_after_the_last_slash() {
+        let r = ImageReference::parse("registry:5000/team/app:1.2@sha256:abc");
+        assert_eq!(r.repository, "registry:5000/team/app");
+        assert_eq!(r.tag, Some("1.2"));
+        assert_eq!(r.tag_start, Some(23));
+        assert_eq!(r.digest, Some("sha256:abc"));
+        assert_eq!(ImageReference::parse("registry:5000/app").tag, None);
+        assert_eq!(ImageReference::parse("nginx").repository, "nginx");
+    }
+
+    #[test]
+    fn placeholders_are_told_from_releases() {
+        for p in ["VERSION_PLACEHOLDER", "${TAG}", "<tag>", "{{ .Values.tag }}", "IMAGE_TAG", "__VERSION__", "changeme"] {
+            assert!(is_placeholder(p), "{p}");
+        }
+        for r in ["v1.0.71", "1.25-alpine", "RELEASE.2023-01-01T00-00-00Z", "latest", "3.9", "stable"] {
+            assert!(!is_placeholder(r), "{r}");
+        }
+    }
+}

@@ -1,0 +1,317 @@
+use k8s_openapi::api::networking::v1::NetworkPolicy;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+
+use crate::declare_rule;
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+use crate::labels::{selector_matches, selects_everything, Labels};
+use crate::model::Workspace;
+use crate::rule::Rule;
+use crate::text::TextRange;
+use crate::yaml::{self, format_labels, render_scalar, Node};
+
+declare_rule! {
+    /// ## What it does
+    /// Finds NetworkPolicies whose `podSelector` matches none of the pod templates in the same
+    /// namespace, and names the pod template that comes closest.
+    ///
+    /// ## Why is this bad?
+    /// A policy that selects nothing protects nothing and allows nothing. Under a default-deny
+    /// policy the pods it was written for keep every connection blocked: DNS, the database,
+    /// outbound HTTPS. The pods run but time out, and nothing in `kubectl get` says why.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: NetworkPolicy
+    /// metadata:
+    ///   name: allow-extractor
+    /// spec:
+    ///   podSelector:
+    ///     matchLabels:
+    ///       app: binance-data-extractor
+    ///   policyTypes: [Egress]
+    ///   egress:
+    ///     - {}
+    /// ---
+    /// apiVersion: batch/v1
+    /// kind: CronJob
+    /// metadata:
+    ///   name: klines-m5
+    /// spec:
+    ///   schedule: "*/5 * * * *"
+    ///   jobTemplate:
+    ///     spec:
+    ///       template:
+    ///         metadata:
+    ///           labels:
+    ///             app: binance-extractor
+    ///         spec:
+    ///           restartPolicy: OnFailure
+    ///           containers:
+    ///             - name: extractor
+    ///               image: yurisa2/extractor:v1.0.71
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: NetworkPolicy
+    /// metadata:
+    ///   name: allow-extractor
+    /// spec:
+    ///   podSelector:
+    ///     matchLabels:
+    ///       app: binance-extractor
+    ///   policyTypes: [Egress]
+    ///   egress:
+    ///     - {}
+    /// ---
+    /// apiVersion: batch/v1
+    /// kind: CronJob
+    /// metadata:
+    ///   name: klines-m5
+    /// spec:
+    ///   schedule: "*/5 * * * *"
+    ///   jobTemplate:
+    ///     spec:
+    ///       template:
+    ///         metadata:
+    ///           labels:
+    ///             app: binance-extractor
+    ///         spec:
+    ///           restartPolicy: OnFailure
+    ///           containers:
+    ///             - name: extractor
+    ///               image: yurisa2/extractor:v1.0.71
+    /// ```
+    ///
+    /// ## Fix safety
+    /// Unsafe: pointing the selector at other pods changes who may talk to whom. Check that the
+    /// closest pod template is the one the policy was written for. Only `matchLabels` is
+    /// rewritten; a selector with `matchExpressions` gets advice instead.
+    pub struct NetpolSelectsNothing {
+        id: "netpol-selects-nothing",
+        category: Networking,
+        severity: Warning,
+        fix: Sometimes,
+        reads: Manifests,
+    }
+}
+
+pub struct Unmatched<'a> {
+    policy: usize,
+    selector_node: &'a Node,
+    match_labels: Option<&'a Node>,
+    selector: LabelSelector,
+    closest: Option<usize>,
+    under_default_deny: bool,
+}
+
+impl Rule for NetpolSelectsNothing {
+    type State<'a> = Unmatched<'a>;
+
+    fn detect<'a>(ws: &Workspace<'a>) -> Vec<Unmatched<'a>> {
+        let policies: Vec<(usize, NetworkPolicy)> = ws
+            .objects
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| o.kind == "NetworkPolicy")
+            .filter_map(|(i, o)| Some((i, yaml::typed::<NetworkPolicy>(o.node).ok()?)))
+            .collect();
+        let mut out = Vec::new();
+        for (index, typed) in &policies {
+            let policy = &ws.objects[*index];
+            let Some(selector_node) = policy.node.path(&["spec", "podSelector"]) else {
+                continue;
+            };
+            let selector = typed.spec.as_ref().and_then(|s| s.pod_selector.clone()).unwrap_or_default();
+            if selects_everything(&selector) {
+                continue;
+            }
+            let candidates: Vec<usize> = (0..ws.templates.len())
+                .filter(|&t| ws.object_of(&ws.templates[t]).may_share_namespace(policy))
+                .collect();
+            // With no pods of that namespace in the set, the pods may be defined elsewhere.
+            if candidates.is_empty() {
+                continue;
+            }
+            let matched = candidates.iter().any(|&t| {
+                let labels: Labels = ws.templates[t].label_pairs().into_iter().collect();
+                selector_matches(&selector, &labels)
+            });
+            if matched {
+                continue;
+            }
+            let closest = closest_template(ws, &selector, &candidates);
+            let under_default_deny = policies.iter().any(|(other, typed)| {
+                ws.objects[*other].may_share_namespace(policy) && is_default_deny(typed)
+            });
+            out.push(Unmatched {
+                policy: *index,
+                selector_node,
+                match_labels: selector_node.get("matchLabels"),
+                selector,
+                closest,
+                under_default_deny,
+            });
+        }
+        out
+    }
+
+    fn finding<'a>(ws: &Workspace<'a>, state: &Unmatched<'a>) -> Diagnostic {
+        let policy = &ws.objects[state.policy];
+        let wanted = describe_selector(&state.selector);
+        let mut message = format!(
+            "NetworkPolicy {} selects no pods: no pod template has {wanted}",
+            policy.name.as_deref().unwrap_or("<unnamed>")
+        );
+        if let Some(t) = state.closest {
+            let template = &ws.templates[t];
+            message.push_str(&format!(
+                "; the closest, {}, has {}",
+                ws.object_of(template).display(),
+                format_labels(template.label_pairs())
+            ));
+        }
+        let why = if state.under_default_deny {
+            "A default-deny policy covers this namespace, so the pods this policy was written for have all their traffic blocked (DNS included)."
+        } else {
+            "The policy has no effect: the pods it was written for get none of the protection or access it describes."
+        };
+        Diagnostic {
+            file: policy.file,
+            range: state.match_labels.unwrap_or(state.selector_node).span,
+            message,
+            why: why.into(),
+            help: Some(if state.closest.is_some() {
+                "Make the selector match the labels of the pods you meant (or add those labels to the pod template).".into()
+            } else {
+                "Give the pod template the labels the selector expects, or change the selector.".into()
+            }),
+            object: Some(policy.reference()),
+            container: None,
+            severity: state.under_default_deny.then_some(Severity::Error),
+        }
+    }
+
+    fn fix<'a>(ws: &Workspace<'a>, state: &Unmatched<'a>) -> Option<Fix> {
+        let template = &ws.templates[state.closest?];
+        let labels: Labels = template.label_pairs().into_iter().collect();
+        let match_labels = state.match_labels?;
+        if state.selector.match_expressions.as_ref().is_some_and(|e| !e.is_empty()) {
+            return None;
+        }
+        let file = ws.objects[state.policy].file;
+        let entries = match_labels.string_map();
+        let shared = entries.iter().any(|(k, _, _)| labels.contains_key(k));
+        let edits = if shared && !match_labels.flow {
+            entries
+                .iter()
+                .filter_map(|(key, value, entry)| match labels.get(key) {
+                    Some(want) if want == value => None,
+                    Some(want) => {
+                        let style = entry.value.as_scalar()?.style;
+                        Some(Edit::replace(file, entry.value.span, render_scalar(want, style)))
+                    }
+                    None => Some(Edit::delete(file, whole_lines(ws, file, entry.key.span.start, entry.value.span.end))),
+                })
+                .collect()
+        } else {
+            let pairs: Vec<(&str, &str)> = labels.iter().map(|(k, v)| (*k, *v)).collect();
+            vec![Edit::replace(file, match_labels.span, render_map(ws, file, match_labels, &pairs))]
+        };
+        Some(Fix::new(
+            format!("Select the pods of {}", ws.object_of(template).display()),
+            Applicability::Unsafe,
+            edits,
+        ))
+    }
+}
+
+/// A policy whose empty selector covers every pod and that allows nothing in some direction.
+fn is_default_deny(policy: &NetworkPolicy) -> bool {
+    let Some(spec) = &policy.spec else { return false };
+    if !spec.pod_selector.as_ref().is_none_or(selects_everything) {
+        return false;
+    }
+    let types = spec.policy_types.clone().unwrap_or_else(|| vec!["Ingress".into()]);
+    let denies_ingress = types.iter().any(|t| t == "Ingress") && spec.ingress.as_ref().is_none_or(Vec::is_empty);
+    let denies_egress = types.iter().any(|t| t == "Egress") && spec.egress.as_ref().is_none_or(Vec::is_empty);
+    denies_ingress || denies_egress
+}
+
+/// The template sharing the most of the selector's labels (same value counts double).
+fn closest_template(ws: &Workspace, selector: &LabelSelector, candidates: &[usize]) -> Option<usize> {
+    let wanted = selector.match_labels.clone().unwrap_or_default();
+    candidates
+        .iter()
+        .map(|&t| {
+            let labels: Labels = ws.templates[t].label_pairs().into_iter().collect();
+            let score: usize = wanted
+                .iter()
+                .map(|(k, v)| match labels.get(k.as_str()) {
+                    Some(have) if have == v => 3,
+                    Some(have) if similar(have, v) => 2,
+                    Some(_) => 1,
+                    None => 0,
+                })
+                .sum();
+            (score, t)
+        })
+        .filter(|(score, _)| *score > 0)
+        .max_by_key(|(score, t)| (*score, std::cmp::Reverse(*t)))
+        .map(|(_, t)| t)
+}
+
+/// Values that share a word: `binance-extractor` and `binance-data-extractor`.
+fn similar(a: &str, b: &str) -> bool {
+    let words = |s: &str| s.split(['-', '_', '.']).map(str::to_string).collect::<Vec<_>>();
+    let (a, b) = (words(a), words(b));
+    a.iter().any(|w| w.len() > 2 && b.contains(w))
+}
+
+fn describe_selector(selector: &LabelSelector) -> String {
+    let mut parts: Vec<String> = selector
+        .match_labels
+        .iter()
+        .flatten()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    parts.extend(selector.match_expressions.iter().flatten().map(|r| {
+        let values = r.values.as_deref().unwrap_or_default().join(",");
+        match r.operator.as_str() {
+            "Exists" => r.key.clone(),
+            "DoesNotExist" => format!("!{}", r.key),
+            op => format!("{} {} ({values})", r.key, op.to_lowercase()),
+        }
+    }));
+    if selector.match_expressions.as_ref().is_none_or(Vec::is_empty) {
+        format!("labels {}", parts.join(","))
+    } else {
+        format!("labels matching {}", parts.join(","))
+    }
+}
+
+/// The whole lines holding `start..end`, so deleting them leaves no blank line behind.
+fn whole_lines(ws: &Workspace, file: usize, start: usize, end: usize) -> TextRange {
+    let lines = ws.lines(file);
+    let text = ws.text(file);
+    let first = lines.line_of(start);
+    let last = lines.line_of(end);
+    let end = if last + 1 < lines.line_count() { lines.line_start(last + 1) } else { text.len() };
+    TextRange::new(lines.line_start(first), end)
+}
+
+/// A mapping written in the style of `like`: flow stays flow, block keeps its indentation.
+fn render_map(ws: &Workspace, file: usize, like: &Node, pairs: &[(&str, &str)]) -> String {
+    let entries = pairs
+        .iter()
+        .map(|(k, v)| format!("{}: {}", render_scalar(k, yaml::ScalarStyle::Plain), render_scalar(v, yaml::ScalarStyle::Plain)));
+    if like.flow {
+        return format!("{{{}}}", entries.collect::<Vec<_>>().join(", "));
+    }
+    let lines = ws.lines(file);
+    let line_start = lines.line_start(lines.line_of(like.span.start));
+    let indent = " ".repeat(like.span.start - line_start);
+    entries.collect::<Vec<_>>().join(&format!("\n{indent}"))
+}

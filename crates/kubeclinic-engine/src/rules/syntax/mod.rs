@@ -1,0 +1,1 @@
+pub mod yaml_syntax_error;

@@ -1,0 +1,155 @@
+//! The span-keeping YAML tree: every key and value knows its bytes in the person's text.
+
+use std::rc::Rc;
+
+use crate::text::TextRange;
+
+use super::scalar::{resolve_plain, ScalarValue};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScalarStyle {
+    Plain,
+    SingleQuoted,
+    DoubleQuoted,
+    Literal,
+    Folded,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scalar {
+    /// The scalar's text after YAML unescaping and folding.
+    pub text: String,
+    pub style: ScalarStyle,
+    /// A local or core tag such as `!!str`, written as the person wrote it resolved (`tag:yaml.org,2002:str`).
+    pub tag: Option<String>,
+}
+
+impl Scalar {
+    /// The value as the Kubernetes API server reads it (YAML 1.1 rules, as go-yaml v2 does).
+    pub fn value(&self) -> ScalarValue {
+        match (&self.tag, self.style) {
+            (Some(tag), _) if tag.ends_with(":str") => ScalarValue::Str(self.text.clone()),
+            (_, ScalarStyle::Plain) => resolve_plain(&self.text),
+            _ => ScalarValue::Str(self.text.clone()),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    pub key: Node,
+    pub value: Node,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum NodeKind {
+    Scalar(Scalar),
+    Mapping(Vec<Entry>),
+    Sequence(Vec<Node>),
+    /// `*name`: shares the anchored node instead of copying it, so alias bombs stay small.
+    Alias(Rc<Node>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub span: TextRange,
+    pub kind: NodeKind,
+    /// True for `{...}` / `[...]` collections.
+    pub flow: bool,
+}
+
+impl Node {
+    /// Follows aliases to the node they name.
+    pub fn resolved(&self) -> &Node {
+        let mut node = self;
+        while let NodeKind::Alias(target) = &node.kind {
+            node = target;
+        }
+        node
+    }
+
+    pub fn as_scalar(&self) -> Option<&Scalar> {
+        match &self.resolved().kind {
+            NodeKind::Scalar(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The scalar's text when it is a scalar that is not null.
+    pub fn as_str(&self) -> Option<&str> {
+        let scalar = self.as_scalar()?;
+        match scalar.value() {
+            ScalarValue::Null => None,
+            _ => Some(scalar.text.as_str()),
+        }
+    }
+
+    pub fn as_i64(&self) -> Option<i64> {
+        match self.as_scalar()?.value() {
+            ScalarValue::Int(i) => Some(i),
+            _ => None,
+        }
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        match &self.resolved().kind {
+            NodeKind::Mapping(entries) => entries,
+            _ => &[],
+        }
+    }
+
+    pub fn items(&self) -> &[Node] {
+        match &self.resolved().kind {
+            NodeKind::Sequence(items) => items,
+            _ => &[],
+        }
+    }
+
+    pub fn is_mapping(&self) -> bool {
+        matches!(self.resolved().kind, NodeKind::Mapping(_))
+    }
+
+    /// The entry for `key`, looking through `<<` merge keys as Kubernetes' YAML reader does.
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        let entries = self.entries();
+        if let Some(found) = entries.iter().find(|e| e.key.as_str() == Some(key)) {
+            return Some(found);
+        }
+        entries
+            .iter()
+            .filter(|e| e.key.as_str() == Some("<<"))
+            .find_map(|merge| {
+                let value = merge.value.resolved();
+                match &value.kind {
+                    NodeKind::Sequence(items) => items.iter().find_map(|m| m.entry(key)),
+                    _ => value.entry(key),
+                }
+            })
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|e| &e.value)
+    }
+
+    /// Walks a path of mapping keys.
+    pub fn path(&self, keys: &[&str]) -> Option<&Node> {
+        keys.iter().try_fold(self, |node, key| node.get(key))
+    }
+
+    /// `key: value` pairs of a string map such as `labels`, with the entry for spans.
+    pub fn string_map(&self) -> Vec<(&str, &str, &Entry)> {
+        self.entries()
+            .iter()
+            .filter_map(|e| Some((e.key.as_str()?, e.value.as_scalar()?.text.as_str(), e)))
+            .collect()
+    }
+}
+
+/// Renders `labels`-style maps as `k=v, k=v` the way kubectl does.
+pub fn format_labels<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    pairs
+        .into_iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
