@@ -83,7 +83,8 @@ fn render_finding(out: &mut String, files: &[SourceFile], indexes: &[LineIndex],
         let range = index.line_range(line, &file.text);
         let content = &file.text[range.start..range.end];
         out.push_str(&format!("{:>gutter$} | {}\n", line + 1, content.replace('\t', " ")));
-        let from = if line == first { finding.range.start.max(range.start) } else { range.start };
+        let indent = content.len() - content.trim_start().len();
+        let from = if line == first { finding.range.start.max(range.start) } else { range.start + indent };
         let to = if line == loc.end_line - 1 { finding.range.end.min(range.end) } else { range.end };
         let lead = file.text[range.start..from].chars().count();
         let width = file.text[from..to.max(from)].chars().count().max(1);

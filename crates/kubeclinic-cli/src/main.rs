@@ -1,0 +1,209 @@
+//! `kubeclinic`: the engine for terminals and CI pipelines.
+
+use std::io::{IsTerminal, Read, Write};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use kubeclinic_engine::{check, fix, output, rules, Applicability, Severity, SourceFile};
+
+#[derive(Parser)]
+#[command(name = "kubeclinic", version, about = "An offline doctor for Kubernetes manifests")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Diagnose manifests (files, or `-` for standard input); all inputs form one set.
+    Check {
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Exit with 1 when a finding is at or above this severity.
+        #[arg(long, value_enum, default_value_t = FailOn::Error)]
+        fail_on: FailOn,
+        /// Inputs; standard input when none is given.
+        paths: Vec<String>,
+    },
+    /// Print the inputs with safe fixes applied (and unsafe ones with --unsafe).
+    Fix {
+        /// Also apply fixes that change runtime behaviour (selectors, addresses, limits).
+        #[arg(long = "unsafe")]
+        apply_unsafe: bool,
+        /// Print a unified diff instead of the patched text.
+        #[arg(long)]
+        diff: bool,
+        paths: Vec<String>,
+    },
+    /// List every rule with its documentation.
+    Rules {
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    Error,
+    Warning,
+    Info,
+}
+
+impl From<FailOn> for Severity {
+    fn from(value: FailOn) -> Self {
+        match value {
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+            FailOn::Info => Severity::Info,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match run(cli) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("kubeclinic: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, String> {
+    let mut stdout = std::io::stdout().lock();
+    let write = |out: &mut dyn Write, text: &str| {
+        out.write_all(text.as_bytes()).map_err(|e| format!("cannot write output: {e}"))
+    };
+    match cli.command {
+        Command::Check { format, fail_on, paths } => {
+            let files = read_inputs(&paths)?;
+            let report = check(&files);
+            match format {
+                Format::Human => write(&mut stdout, &output::render_human(&files, &report))?,
+                Format::Json => {
+                    let json = serde_json::to_string_pretty(&output::to_json(&files, &report))
+                        .map_err(|e| e.to_string())?;
+                    write(&mut stdout, &(json + "\n"))?;
+                }
+            }
+            let threshold = Severity::from(fail_on);
+            let failed = report.findings.iter().any(|f| f.severity >= threshold);
+            Ok(ExitCode::from(u8::from(failed)))
+        }
+        Command::Fix { apply_unsafe, diff, paths } => {
+            let files = read_inputs(&paths)?;
+            let threshold = if apply_unsafe { Applicability::Unsafe } else { Applicability::Safe };
+            let outcome = fix(&files, threshold);
+            for (before, after) in files.iter().zip(&outcome.files) {
+                if diff {
+                    write(&mut stdout, &output::unified_diff(&before.path, &before.text, &after.text))?;
+                } else {
+                    write(&mut stdout, &after.text)?;
+                }
+            }
+            let mut stderr = std::io::stderr().lock();
+            for applied in &outcome.applied {
+                let _ = writeln!(stderr, "fixed [{}]: {}", applied.rule, applied.title);
+            }
+            let left = outcome.remaining.findings.len();
+            if left > 0 {
+                let _ = writeln!(
+                    stderr,
+                    "{left} finding(s) left; run `kubeclinic check` to see them{}.",
+                    if apply_unsafe { "" } else { " (some may have unsafe fixes: --unsafe)" }
+                );
+            }
+            if !outcome.converged {
+                let _ = writeln!(stderr, "fixes did not settle after {} rounds", kubeclinic_engine::fix::MAX_ROUNDS);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Rules { format } => {
+            match format {
+                Format::Json => {
+                    let list: Vec<serde_json::Value> = rules::REGISTRY
+                        .iter()
+                        .map(|e| {
+                            serde_json::json!({
+                                "id": e.meta.id,
+                                "category": e.meta.category,
+                                "severity": e.meta.severity,
+                                "fix": e.meta.fix,
+                                "reads": e.meta.reads,
+                                "docs": e.meta.markdown(),
+                            })
+                        })
+                        .collect();
+                    let json = serde_json::to_string_pretty(&list).map_err(|e| e.to_string())?;
+                    write(&mut stdout, &(json + "\n"))?;
+                }
+                Format::Human => {
+                    for e in rules::REGISTRY {
+                        let m = e.meta;
+                        write(
+                            &mut stdout,
+                            &format!(
+                                "{} ({}, {}, fix: {:?})\n\n{}\n\n{}\n",
+                                m.id,
+                                m.category.as_str(),
+                                m.severity.as_str(),
+                                m.fix,
+                                m.markdown(),
+                                "-".repeat(72)
+                            ),
+                        )?;
+                    }
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Reads every input; `-` (or no path at all) is standard input.
+fn read_inputs(paths: &[String]) -> Result<Vec<SourceFile>, String> {
+    let stdin_only = [String::from("-")];
+    let paths = if paths.is_empty() {
+        if std::io::stdin().is_terminal() {
+            return Err("no input: give file paths, or pipe manifests into `-`".into());
+        }
+        &stdin_only[..]
+    } else {
+        paths
+    };
+    paths
+        .iter()
+        .map(|path| {
+            let bytes = if path == "-" {
+                let mut buf = Vec::new();
+                std::io::stdin()
+                    .read_to_end(&mut buf)
+                    .map_err(|e| format!("cannot read standard input: {e}"))?;
+                buf
+            } else {
+                std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?
+            };
+            let name = if path == "-" { "<stdin>" } else { path };
+            let text = String::from_utf8(bytes).map_err(|e| {
+                let at = e.utf8_error().valid_up_to();
+                let bytes = e.as_bytes();
+                let line = bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
+                format!("{name} is not UTF-8 text (invalid byte at line {line}, byte offset {at})")
+            })?;
+            Ok(SourceFile::new(name, text))
+        })
+        .collect()
+}
