@@ -1,6 +1,8 @@
 //! The set of inputs as Kubernetes sees it: objects, pod templates and containers, each tied
 //! to the bytes it came from.
 
+use std::collections::HashMap;
+
 use crate::diagnostic::{FileId, ObjectRef};
 use crate::text::{LineIndex, TextRange};
 use crate::yaml::{self, Document, Node};
@@ -104,6 +106,8 @@ impl K8sObject<'_> {
 #[derive(Debug)]
 pub struct PodTemplate<'a> {
     pub object: usize,
+    /// Indexes of this template's containers in [`Workspace::containers`].
+    pub containers: std::ops::Range<usize>,
     pub labels: Option<&'a Node>,
     pub spec: &'a Node,
 }
@@ -138,6 +142,8 @@ pub struct Workspace<'a> {
     pub objects: Vec<K8sObject<'a>>,
     pub templates: Vec<PodTemplate<'a>>,
     pub containers: Vec<Container<'a>>,
+    /// Object indexes by kind, in input order.
+    by_kind: HashMap<&'a str, Vec<usize>>,
 }
 
 impl<'a> Workspace<'a> {
@@ -156,13 +162,15 @@ impl<'a> Workspace<'a> {
             if let Some((labels, spec)) = pod_template_of(object) {
                 templates.push(PodTemplate {
                     object: index,
+                    containers: 0..0,
                     labels,
                     spec,
                 });
             }
         }
         let mut containers = Vec::new();
-        for (index, template) in templates.iter().enumerate() {
+        for (index, template) in templates.iter_mut().enumerate() {
+            let first = containers.len();
             for (key, kind) in [
                 ("initContainers", ContainerKind::Init),
                 ("containers", ContainerKind::Regular),
@@ -178,12 +186,19 @@ impl<'a> Workspace<'a> {
                     });
                 }
             }
+            template.containers = first..containers.len();
+        }
+        let mut by_kind: HashMap<&'a str, Vec<usize>> = HashMap::new();
+        for (index, object) in objects.iter().enumerate() {
+            let kind: &'a str = object.node.get("kind").and_then(Node::as_str).unwrap_or_default();
+            by_kind.entry(kind).or_default().push(index);
         }
         Self {
             parsed,
             objects,
             templates,
             containers,
+            by_kind,
         }
     }
 
@@ -208,13 +223,23 @@ impl<'a> Workspace<'a> {
     }
 
     pub fn containers_of(&self, template: usize) -> impl Iterator<Item = &Container<'a>> {
-        self.containers
-            .iter()
-            .filter(move |c| c.template == template)
+        self.containers[self.templates[template].containers.clone()].iter()
     }
 
-    pub fn objects_of_kind<'s>(&'s self, kind: &'s str) -> impl Iterator<Item = &'s K8sObject<'a>> {
-        self.objects.iter().filter(move |o| o.kind == kind)
+    pub fn objects_of_kind<'s>(&'s self, kind: &str) -> impl Iterator<Item = &'s K8sObject<'a>> {
+        self.indexes_of_kind(kind).iter().map(|&i| &self.objects[i])
+    }
+
+    pub fn indexes_of_kind(&self, kind: &str) -> &[usize] {
+        self.by_kind.get(kind).map_or(&[], Vec::as_slice)
+    }
+
+    /// The object of `kind` named `name` that can share `near`'s namespace.
+    pub fn find(&self, kind: &str, name: &str, near: &K8sObject) -> Option<usize> {
+        self.indexes_of_kind(kind).iter().copied().find(|&i| {
+            let o = &self.objects[i];
+            o.name.as_deref() == Some(name) && o.may_share_namespace(near)
+        })
     }
 }
 

@@ -25,6 +25,12 @@ pub struct Scalar {
 }
 
 impl Scalar {
+    pub fn is_null(&self) -> bool {
+        self.style == ScalarStyle::Plain
+            && self.tag.is_none()
+            && matches!(self.text.as_str(), "" | "~" | "null" | "Null" | "NULL")
+    }
+
     /// The value as the Kubernetes API server reads it (YAML 1.1 rules, as go-yaml v2 does).
     pub fn value(&self) -> ScalarValue {
         match (&self.tag, self.style) {
@@ -78,10 +84,7 @@ impl Node {
     /// The scalar's text when it is a scalar that is not null.
     pub fn as_str(&self) -> Option<&str> {
         let scalar = self.as_scalar()?;
-        match scalar.value() {
-            ScalarValue::Null => None,
-            _ => Some(scalar.text.as_str()),
-        }
+        (!scalar.is_null()).then_some(scalar.text.as_str())
     }
 
     pub fn as_i64(&self) -> Option<i64> {

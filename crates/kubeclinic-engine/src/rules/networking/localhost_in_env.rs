@@ -252,7 +252,7 @@ fn env_values<'a>(ws: &Workspace<'a>, pod: &K8sObject<'a>, container: &'a Node) 
             ) else {
                 continue;
             };
-            if let Some(o) = find_object(ws, pod, kind, source) {
+            if let Some(o) = ws.find(kind, source, pod) {
                 if let Some(value) = ws.objects[o].node.path(&[field, key]) {
                     out.push((name.to_string(), value, Some(o)));
                 }
@@ -263,7 +263,7 @@ fn env_values<'a>(ws: &Workspace<'a>, pod: &K8sObject<'a>, container: &'a Node) 
         let prefix = from.get("prefix").and_then(Node::as_str).unwrap_or("");
         for (reference, kind, field) in [("configMapRef", "ConfigMap", "data"), ("secretRef", "Secret", "stringData")] {
             let Some(source) = from.path(&[reference, "name"]).and_then(Node::as_str) else { continue };
-            let Some(o) = find_object(ws, pod, kind, source) else { continue };
+            let Some(o) = ws.find(kind, source, pod) else { continue };
             let Some(data) = ws.objects[o].node.get(field) else { continue };
             for entry in data.entries() {
                 if let Some(key) = entry.key.as_str() {
@@ -273,12 +273,6 @@ fn env_values<'a>(ws: &Workspace<'a>, pod: &K8sObject<'a>, container: &'a Node) 
         }
     }
     out
-}
-
-fn find_object(ws: &Workspace, pod: &K8sObject, kind: &str, name: &str) -> Option<usize> {
-    ws.objects
-        .iter()
-        .position(|o| o.kind == kind && o.name.as_deref() == Some(name) && o.may_share_namespace(pod))
 }
 
 fn is_listen_setting(variable: &str) -> bool {

@@ -112,11 +112,9 @@ impl Rule for NetpolSelectsNothing {
 
     fn detect<'a>(ws: &Workspace<'a>) -> Vec<Unmatched<'a>> {
         let policies: Vec<(usize, NetworkPolicy)> = ws
-            .objects
+            .indexes_of_kind("NetworkPolicy")
             .iter()
-            .enumerate()
-            .filter(|(_, o)| o.kind == "NetworkPolicy")
-            .filter_map(|(i, o)| Some((i, yaml::typed::<NetworkPolicy>(o.node).ok()?)))
+            .filter_map(|&i| Some((i, yaml::typed::<NetworkPolicy>(ws.objects[i].node).ok()?)))
             .collect();
         let mut out = Vec::new();
         for (index, typed) in &policies {
