@@ -7,7 +7,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use kubeclinic_engine::{check, fix, output, rules, Applicability, Severity, SourceFile};
 
 #[derive(Parser)]
-#[command(name = "kubeclinic", version, about = "An offline doctor for Kubernetes manifests")]
+#[command(
+    name = "kubeclinic",
+    version,
+    about = "An offline doctor for Kubernetes manifests"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -85,10 +89,15 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode, String> {
     let mut stdout = std::io::stdout().lock();
     let write = |out: &mut dyn Write, text: &str| {
-        out.write_all(text.as_bytes()).map_err(|e| format!("cannot write output: {e}"))
+        out.write_all(text.as_bytes())
+            .map_err(|e| format!("cannot write output: {e}"))
     };
     match cli.command {
-        Command::Check { format, fail_on, paths } => {
+        Command::Check {
+            format,
+            fail_on,
+            paths,
+        } => {
             let files = read_inputs(&paths)?;
             let report = check(&files);
             match format {
@@ -103,13 +112,24 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let failed = report.findings.iter().any(|f| f.severity >= threshold);
             Ok(ExitCode::from(u8::from(failed)))
         }
-        Command::Fix { apply_unsafe, diff, paths } => {
+        Command::Fix {
+            apply_unsafe,
+            diff,
+            paths,
+        } => {
             let files = read_inputs(&paths)?;
-            let threshold = if apply_unsafe { Applicability::Unsafe } else { Applicability::Safe };
+            let threshold = if apply_unsafe {
+                Applicability::Unsafe
+            } else {
+                Applicability::Safe
+            };
             let outcome = fix(&files, threshold);
             for (before, after) in files.iter().zip(&outcome.files) {
                 if diff {
-                    write(&mut stdout, &output::unified_diff(&before.path, &before.text, &after.text))?;
+                    write(
+                        &mut stdout,
+                        &output::unified_diff(&before.path, &before.text, &after.text),
+                    )?;
                 } else {
                     write(&mut stdout, &after.text)?;
                 }
@@ -123,11 +143,19 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 let _ = writeln!(
                     stderr,
                     "{left} finding(s) left; run `kubeclinic check` to see them{}.",
-                    if apply_unsafe { "" } else { " (some may have unsafe fixes: --unsafe)" }
+                    if apply_unsafe {
+                        ""
+                    } else {
+                        " (some may have unsafe fixes: --unsafe)"
+                    }
                 );
             }
             if !outcome.converged {
-                let _ = writeln!(stderr, "fixes did not settle after {} rounds", kubeclinic_engine::fix::MAX_ROUNDS);
+                let _ = writeln!(
+                    stderr,
+                    "fixes did not settle after {} rounds",
+                    kubeclinic_engine::fix::MAX_ROUNDS
+                );
             }
             Ok(ExitCode::SUCCESS)
         }

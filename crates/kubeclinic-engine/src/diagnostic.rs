@@ -110,7 +110,12 @@ pub struct ObjectRef {
 
 impl std::fmt::Display for ObjectRef {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}", self.kind, self.name.as_deref().unwrap_or("<unnamed>"))
+        write!(
+            f,
+            "{} {}",
+            self.kind,
+            self.name.as_deref().unwrap_or("<unnamed>")
+        )
     }
 }
 

@@ -29,8 +29,14 @@ pub fn selector_matches(selector: &LabelSelector, labels: &Labels) -> bool {
 
 /// A selector with no requirements selects everything.
 pub fn selects_everything(selector: &LabelSelector) -> bool {
-    selector.match_labels.as_ref().is_none_or(BTreeMap::is_empty)
-        && selector.match_expressions.as_ref().is_none_or(Vec::is_empty)
+    selector
+        .match_labels
+        .as_ref()
+        .is_none_or(BTreeMap::is_empty)
+        && selector
+            .match_expressions
+            .as_ref()
+            .is_none_or(Vec::is_empty)
 }
 
 #[cfg(test)]

@@ -33,7 +33,10 @@ pub struct Report {
 
 impl Report {
     pub fn count(&self, severity: Severity) -> usize {
-        self.findings.iter().filter(|f| f.severity == severity).count()
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
     }
 
     pub fn worst(&self) -> Option<Severity> {
@@ -50,7 +53,12 @@ pub fn check(files: &[SourceFile]) -> Report {
         .flat_map(|entry| (entry.run)(&ws))
         .collect();
     findings.sort_by(|a, b| {
-        (a.file, a.range.start, a.rule, &a.message).cmp(&(b.file, b.range.start, b.rule, &b.message))
+        (a.file, a.range.start, a.rule, &a.message).cmp(&(
+            b.file,
+            b.range.start,
+            b.rule,
+            &b.message,
+        ))
     });
     Report {
         findings,

@@ -87,9 +87,22 @@ impl K8sObject<'_> {
             .map_or(self.node.span, |n| n.span)
     }
 
+    /// An object of an API group that Kubernetes does not ship (`monitoring.coreos.com/v1`):
+    /// an operator may turn it into pods.
+    pub fn is_custom_resource(&self) -> bool {
+        match self.api_version.split_once('/') {
+            Some((group, _)) => group.contains('.') && !group.ends_with(".k8s.io"),
+            None => false,
+        }
+    }
+
     /// `kind/name` as kubectl writes it.
     pub fn display(&self) -> String {
-        format!("{} {}", self.kind, self.name.as_deref().unwrap_or("<unnamed>"))
+        format!(
+            "{} {}",
+            self.kind,
+            self.name.as_deref().unwrap_or("<unnamed>")
+        )
     }
 
     /// True when both objects could live in the same namespace. An object without a
@@ -190,7 +203,11 @@ impl<'a> Workspace<'a> {
         }
         let mut by_kind: HashMap<&'a str, Vec<usize>> = HashMap::new();
         for (index, object) in objects.iter().enumerate() {
-            let kind: &'a str = object.node.get("kind").and_then(Node::as_str).unwrap_or_default();
+            let kind: &'a str = object
+                .node
+                .get("kind")
+                .and_then(Node::as_str)
+                .unwrap_or_default();
             by_kind.entry(kind).or_default().push(index);
         }
         Self {
@@ -263,7 +280,12 @@ fn collect_objects<'a>(
         }
     }
     let metadata = node.get("metadata");
-    let field = |key| metadata.and_then(|m| m.get(key)).and_then(Node::as_str).map(String::from);
+    let field = |key| {
+        metadata
+            .and_then(|m| m.get(key))
+            .and_then(Node::as_str)
+            .map(String::from)
+    };
     out.push(K8sObject {
         file,
         node,
@@ -279,13 +301,20 @@ fn pod_template_of<'a>(object: &K8sObject<'a>) -> Option<(Option<&'a Node>, &'a 
     let node = object.node;
     let template = match object.kind.as_str() {
         "Pod" => return Some((node.path(&["metadata", "labels"]), node.get("spec")?)),
-        "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "ReplicationController"
+        "Deployment"
+        | "StatefulSet"
+        | "DaemonSet"
+        | "ReplicaSet"
+        | "ReplicationController"
         | "Job" => node.path(&["spec", "template"])?,
         "CronJob" => node.path(&["spec", "jobTemplate", "spec", "template"])?,
         "PodTemplate" => node.get("template")?,
         _ => return None,
     };
-    Some((template.path(&["metadata", "labels"]), template.get("spec")?))
+    Some((
+        template.path(&["metadata", "labels"]),
+        template.get("spec")?,
+    ))
 }
 
 fn helm_source(document: &str) -> Option<String> {

@@ -20,7 +20,12 @@ pub struct Location {
     pub end_column: usize,
 }
 
-pub fn locate(file: &SourceFile, index: &LineIndex, range: TextRange, encoding: PositionEncoding) -> Location {
+pub fn locate(
+    file: &SourceFile,
+    index: &LineIndex,
+    range: TextRange,
+    encoding: PositionEncoding,
+) -> Location {
     let start = index.position(range.start, &file.text, encoding);
     let end = index.position(range.end, &file.text, encoding);
     Location {
@@ -60,7 +65,12 @@ pub fn summary(report: &Report) -> String {
     )
 }
 
-fn render_finding(out: &mut String, files: &[SourceFile], indexes: &[LineIndex], finding: &Finding) {
+fn render_finding(
+    out: &mut String,
+    files: &[SourceFile],
+    indexes: &[LineIndex],
+    finding: &Finding,
+) {
     let file = &files[finding.file];
     let index = &indexes[finding.file];
     let loc = locate(file, index, finding.range, PositionEncoding::Utf8Chars);
@@ -72,9 +82,16 @@ fn render_finding(out: &mut String, files: &[SourceFile], indexes: &[LineIndex],
     ));
     let gutter = loc.end_line.to_string().len().max(2);
     let pad = " ".repeat(gutter);
-    out.push_str(&format!("{pad}--> {}:{}:{}\n", file.path, loc.line, loc.column));
+    out.push_str(&format!(
+        "{pad}--> {}:{}:{}\n",
+        file.path, loc.line, loc.column
+    ));
     if let Some(object) = &finding.object {
-        out.push_str(&format!("{pad} = in {}{}\n", describe(object), container_note(finding)));
+        out.push_str(&format!(
+            "{pad} = in {}{}\n",
+            describe(object),
+            container_note(finding)
+        ));
     }
     out.push_str(&format!("{pad} |\n"));
     let first = loc.line - 1;
@@ -82,13 +99,29 @@ fn render_finding(out: &mut String, files: &[SourceFile], indexes: &[LineIndex],
     for line in first..=last {
         let range = index.line_range(line, &file.text);
         let content = &file.text[range.start..range.end];
-        out.push_str(&format!("{:>gutter$} | {}\n", line + 1, content.replace('\t', " ")));
+        out.push_str(&format!(
+            "{:>gutter$} | {}\n",
+            line + 1,
+            content.replace('\t', " ")
+        ));
         let indent = content.len() - content.trim_start().len();
-        let from = if line == first { finding.range.start.max(range.start) } else { range.start + indent };
-        let to = if line == loc.end_line - 1 { finding.range.end.min(range.end) } else { range.end };
+        let from = if line == first {
+            finding.range.start.max(range.start)
+        } else {
+            range.start + indent
+        };
+        let to = if line == loc.end_line - 1 {
+            finding.range.end.min(range.end)
+        } else {
+            range.end
+        };
         let lead = file.text[range.start..from].chars().count();
         let width = file.text[from..to.max(from)].chars().count().max(1);
-        out.push_str(&format!("{pad} | {}{}\n", " ".repeat(lead), "^".repeat(width)));
+        out.push_str(&format!(
+            "{pad} | {}{}\n",
+            " ".repeat(lead),
+            "^".repeat(width)
+        ));
     }
     if loc.end_line - 1 > last {
         out.push_str(&format!("{pad} | ...\n"));
@@ -160,7 +193,14 @@ pub struct JsonEdit {
 /// The stable JSON document (`version` 1) with 1-based lines and character columns.
 pub fn to_json(files: &[SourceFile], report: &Report) -> JsonReport {
     let indexes: Vec<LineIndex> = files.iter().map(|f| LineIndex::new(&f.text)).collect();
-    let at = |file: usize, range| locate(&files[file], &indexes[file], range, PositionEncoding::Utf8Chars);
+    let at = |file: usize, range| {
+        locate(
+            &files[file],
+            &indexes[file],
+            range,
+            PositionEncoding::Utf8Chars,
+        )
+    };
     JsonReport {
         version: JSON_VERSION,
         findings: report

@@ -54,7 +54,10 @@ fn to_value(node: &Node, budget: &mut usize) -> Option<serde_yaml::Value> {
                 if entry.key.as_str() == Some("<<") {
                     continue;
                 }
-                map.insert(to_value(&entry.key, budget)?, to_value(&entry.value, budget)?);
+                map.insert(
+                    to_value(&entry.key, budget)?,
+                    to_value(&entry.value, budget)?,
+                );
             }
             // Merge keys fill only what the mapping does not set itself.
             for merge in entries.iter().filter(|e| e.key.as_str() == Some("<<")) {
@@ -166,7 +169,10 @@ mod tests {
         assert_eq!(docs.len(), 3);
         assert!(docs[0].error.is_none());
         assert!(docs[1].error.is_some());
-        assert_eq!(docs[2].root.as_ref().unwrap().get("kind").unwrap().as_str(), Some("C"));
+        assert_eq!(
+            docs[2].root.as_ref().unwrap().get("kind").unwrap().as_str(),
+            Some("C")
+        );
     }
 
     #[test]
@@ -181,8 +187,12 @@ mod tests {
     fn bom_crlf_and_json_are_read() {
         let text = "\u{feff}kind: Pod\r\nmetadata:\r\n  name: a\r\n";
         let node = root(text);
-        assert_eq!(slice(text, node.path(&["metadata", "name"]).unwrap().span), "a");
-        let json = "{\n    \"kind\": \"Pod\",\n    \"spec\": {\"containers\": [{\"name\": \"c\"}]}\n}\n";
+        assert_eq!(
+            slice(text, node.path(&["metadata", "name"]).unwrap().span),
+            "a"
+        );
+        let json =
+            "{\n    \"kind\": \"Pod\",\n    \"spec\": {\"containers\": [{\"name\": \"c\"}]}\n}\n";
         let node = root(json);
         let c = &node.path(&["spec", "containers"]).unwrap().items()[0];
         assert_eq!(c.get("name").unwrap().as_str(), Some("c"));
@@ -202,7 +212,11 @@ mod tests {
     fn alias_bombs_and_deep_nesting_are_refused_not_crashed() {
         let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 0..9 {
-            let prev = if i == 0 { "a".to_string() } else { format!("l{}", i - 1) };
+            let prev = if i == 0 {
+                "a".to_string()
+            } else {
+                format!("l{}", i - 1)
+            };
             bomb.push_str(&format!(
                 "l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
             ));

@@ -217,7 +217,11 @@ fn parse_document(text: &str, range: TextRange) -> (Option<Node>, Option<SyntaxE
                     && text.as_bytes().get(start) != Some(&b'[')
                 {
                     let before = text[..start].trim_end_matches(' ');
-                    if before.ends_with('-') { before.len() - 1 } else { start }
+                    if before.ends_with('-') {
+                        before.len() - 1
+                    } else {
+                        start
+                    }
                 } else {
                     start
                 };

@@ -1,4 +1,4 @@
-use super::reference::ImageReference;
+use super::reference::{repository_placeholder, ImageReference};
 use super::{container_label, images_where, placeholder_fix, ImageUse, PIN_PLACEHOLDER};
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Fix};
@@ -68,7 +68,11 @@ impl Rule for ImageTagLatest {
     type State<'a> = ImageUse<'a>;
 
     fn detect<'a>(ws: &Workspace<'a>) -> Vec<ImageUse<'a>> {
-        images_where(ws, |r| r.tag == Some("latest") && r.digest.is_none())
+        images_where(ws, |r| {
+            r.tag == Some("latest")
+                && r.digest.is_none()
+                && repository_placeholder(r.repository).is_none()
+        })
     }
 
     fn finding<'a>(ws: &Workspace<'a>, state: &ImageUse<'a>) -> Diagnostic {

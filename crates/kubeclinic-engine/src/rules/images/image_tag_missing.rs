@@ -1,4 +1,4 @@
-use super::reference::{is_placeholder, ImageReference};
+use super::reference::{repository_placeholder, ImageReference};
 use super::{container_label, images_where, placeholder_fix, ImageUse, PIN_PLACEHOLDER};
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Fix};
@@ -56,7 +56,10 @@ impl Rule for ImageTagMissing {
 
     fn detect<'a>(ws: &Workspace<'a>) -> Vec<ImageUse<'a>> {
         images_where(ws, |r| {
-            r.tag.is_none() && r.digest.is_none() && !r.repository.is_empty() && !is_placeholder(r.repository)
+            r.tag.is_none()
+                && r.digest.is_none()
+                && !r.repository.is_empty()
+                && repository_placeholder(r.repository).is_none()
         })
     }
 

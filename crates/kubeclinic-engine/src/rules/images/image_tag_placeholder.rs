@@ -1,4 +1,4 @@
-use super::reference::{is_placeholder, ImageReference};
+use super::reference::{is_placeholder, repository_placeholder, ImageReference};
 use super::{container_label, images_where, placeholder_fix, ImageUse, PIN_PLACEHOLDER};
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Fix};
@@ -69,16 +69,22 @@ impl Rule for ImageTagPlaceholder {
 
     fn detect<'a>(ws: &Workspace<'a>) -> Vec<ImageUse<'a>> {
         images_where(ws, |r| {
-            r.tag.is_some_and(is_placeholder) || (r.digest.is_none() && is_placeholder(r.repository))
+            r.tag.is_some_and(is_placeholder) || repository_placeholder(r.repository).is_some()
         })
     }
 
     fn finding<'a>(ws: &Workspace<'a>, state: &ImageUse<'a>) -> Diagnostic {
         let container = &ws.containers[state.container];
         let reference = ImageReference::parse(state.image);
-        let what = match reference.tag.filter(|t| is_placeholder(t)) {
-            Some(tag) => format!("its tag `{tag}` is a placeholder that was never replaced"),
-            None => "the image name is a placeholder that was never replaced".to_string(),
+        let what = match (
+            reference.tag.filter(|t| is_placeholder(t)),
+            repository_placeholder(reference.repository),
+        ) {
+            (Some(tag), _) => format!("its tag `{tag}` is a placeholder that was never replaced"),
+            (None, Some(part)) => {
+                format!("`{part}` in the image name is a placeholder that was never replaced")
+            }
+            (None, None) => "the image name is a placeholder that was never replaced".to_string(),
         };
         Diagnostic {
             file: ws.objects[container.object].file,
@@ -98,12 +104,29 @@ impl Rule for ImageTagPlaceholder {
 
     fn fix<'a>(ws: &Workspace<'a>, state: &ImageUse<'a>) -> Option<Fix> {
         let reference = ImageReference::parse(state.image);
-        let (within, replacement) = match (reference.tag.filter(|t| is_placeholder(t)), reference.tag_start) {
-            (Some(tag), Some(start)) => (TextRange::new(start, start + tag.len()), PIN_PLACEHOLDER.to_string()),
-            _ => (
-                TextRange::new(0, state.image.len()),
-                format!("<image>:{PIN_PLACEHOLDER}"),
+        let (within, replacement) = match (
+            reference.tag.filter(|t| is_placeholder(t)),
+            reference.tag_start,
+        ) {
+            (Some(tag), Some(start)) => (
+                TextRange::new(start, start + tag.len()),
+                PIN_PLACEHOLDER.to_string(),
             ),
+            _ => {
+                // Mark the placeholder part of the name for the person to fill in.
+                let part =
+                    repository_placeholder(reference.repository).unwrap_or(reference.repository);
+                let start = reference.repository.find(part).unwrap_or(0);
+                (
+                    TextRange::new(start, start + part.len()),
+                    format!(
+                        "<{}>",
+                        part.trim_matches(['$', '{', '}', '<', '>'])
+                            .to_ascii_lowercase()
+                            .replace('_', "-")
+                    ),
+                )
+            }
         };
         Some(placeholder_fix(
             ws,

@@ -67,7 +67,10 @@ pub fn placeholder_fix(
         None => {
             let mut value = image.image.to_string();
             value.replace_range(within.start..within.end, replacement);
-            let style = image.node.as_scalar().map_or(ScalarStyle::Plain, |s| s.style);
+            let style = image
+                .node
+                .as_scalar()
+                .map_or(ScalarStyle::Plain, |s| s.style);
             Edit::replace(file, image.node.span, render_scalar(&value, style))
         }
     };

@@ -37,13 +37,58 @@ impl<'a> ImageReference<'a> {
     }
 }
 
+/// The part of a repository that is a placeholder: a segment with `$`, `<`, `{` or capitals
+/// (`PROJECT_ID`, `REGION-docker.pkg.dev`). Registries only accept lower case repository
+/// paths, so capitals there are never a real name.
+pub fn repository_placeholder(repository: &str) -> Option<&str> {
+    let whole = (repository.starts_with('<') && repository.ends_with('>'))
+        || (repository.starts_with('$') && !repository.contains('/'))
+        || ["PLACEHOLDER", "CHANGEME", "{{"]
+            .iter()
+            .any(|w| repository.to_ascii_uppercase().contains(w));
+    if whole {
+        return Some(repository);
+    }
+    let is_token_byte =
+        |b: u8| b.is_ascii_uppercase() || b.is_ascii_digit() || b"_${}<>".contains(&b);
+    let bytes = repository.as_bytes();
+    let mut start = 0;
+    while start < bytes.len() {
+        if !is_token_byte(bytes[start]) {
+            start += 1;
+            continue;
+        }
+        let end = start
+            + bytes[start..]
+                .iter()
+                .take_while(|b| is_token_byte(**b))
+                .count();
+        let token = &repository[start..end];
+        if token
+            .bytes()
+            .any(|b| b.is_ascii_uppercase() || b"${<".contains(&b))
+        {
+            return Some(token);
+        }
+        start = end;
+    }
+    None
+}
+
 /// A value left for a pipeline to substitute: `VERSION_PLACEHOLDER`, `${TAG}`, `<tag>`,
 /// `{{ .Values.tag }}`, `CHANGEME`, `__VERSION__`.
 pub fn is_placeholder(text: &str) -> bool {
     let upper = text.to_ascii_uppercase();
-    if ["PLACEHOLDER", "CHANGEME", "CHANGE_ME", "REPLACE", "TODO", "FIXME"]
-        .iter()
-        .any(|w| upper.contains(w))
+    if [
+        "PLACEHOLDER",
+        "CHANGEME",
+        "CHANGE_ME",
+        "REPLACE",
+        "TODO",
+        "FIXME",
+    ]
+    .iter()
+    .any(|w| upper.contains(w))
     {
         return true;
     }
@@ -79,11 +124,54 @@ mod tests {
     }
 
     #[test]
+    fn placeholder_repositories_are_found_by_segment() {
+        assert_eq!(
+            repository_placeholder("REGION_NAME-docker.pkg.dev/PROJECT_ID/repo/app"),
+            Some("REGION_NAME")
+        );
+        assert_eq!(
+            repository_placeholder("us-docker.pkg.dev/PROJECT_ID/repo/app"),
+            Some("PROJECT_ID")
+        );
+        assert_eq!(
+            repository_placeholder("gcr.io/$PROJECT/app"),
+            Some("$PROJECT")
+        );
+        assert_eq!(
+            repository_placeholder("gcr.io/<<PROJECT>>/app"),
+            Some("<<PROJECT>>")
+        );
+        assert_eq!(
+            repository_placeholder("<YOUR-CONTAINER>"),
+            Some("<YOUR-CONTAINER>")
+        );
+        assert_eq!(
+            repository_placeholder("gcr.io/google-samples/hello-app"),
+            None
+        );
+    }
+
+    #[test]
     fn placeholders_are_told_from_releases() {
-        for p in ["VERSION_PLACEHOLDER", "${TAG}", "<tag>", "{{ .Values.tag }}", "IMAGE_TAG", "__VERSION__", "changeme"] {
+        for p in [
+            "VERSION_PLACEHOLDER",
+            "${TAG}",
+            "<tag>",
+            "{{ .Values.tag }}",
+            "IMAGE_TAG",
+            "__VERSION__",
+            "changeme",
+        ] {
             assert!(is_placeholder(p), "{p}");
         }
-        for r in ["v1.0.71", "1.25-alpine", "RELEASE.2023-01-01T00-00-00Z", "latest", "3.9", "stable"] {
+        for r in [
+            "v1.0.71",
+            "1.25-alpine",
+            "RELEASE.2023-01-01T00-00-00Z",
+            "latest",
+            "3.9",
+            "stable",
+        ] {
             assert!(!is_placeholder(r), "{r}");
         }
     }

@@ -127,7 +127,12 @@ impl Rule for LocalhostInEnv {
         let mut out = Vec::new();
         for (index, container) in ws.containers.iter().enumerate() {
             let template = &ws.templates[container.template];
-            if template.spec.get("hostNetwork").and_then(Node::as_scalar).is_some_and(|s| s.text == "true") {
+            if template
+                .spec
+                .get("hostNetwork")
+                .and_then(Node::as_scalar)
+                .is_some_and(|s| s.text == "true")
+            {
                 continue;
             }
             let pod = &ws.objects[container.object];
@@ -136,7 +141,9 @@ impl Rule for LocalhostInEnv {
                 if is_listen_setting(&variable) {
                     continue;
                 }
-                let Some(address) = find_loopback(value) else { continue };
+                let Some(address) = find_loopback(value) else {
+                    continue;
+                };
                 if address.bare && !names_a_remote(&variable) {
                     continue;
                 }
@@ -167,9 +174,17 @@ impl Rule for LocalhostInEnv {
         let container = &ws.containers[state.container];
         let pod = &ws.objects[container.object];
         let host = &state.value[state.address.host.start..state.address.host.end];
-        let port = state.address.port.map(|p| format!(":{p}")).unwrap_or_default();
+        let port = state
+            .address
+            .port
+            .map(|p| format!(":{p}"))
+            .unwrap_or_default();
         let place = match state.via {
-            Some(o) => format!("{} key {} (read by", ws.objects[o].display(), state.variable),
+            Some(o) => format!(
+                "{} key {} (read by",
+                ws.objects[o].display(),
+                state.variable
+            ),
             None => format!("{} in the", state.variable),
         };
         let closing = if state.via.is_some() { ")" } else { "" };
@@ -224,8 +239,15 @@ impl Rule for LocalhostInEnv {
                 for (range, text) in pieces.into_iter().rev() {
                     value.replace_range(range.start..range.end, &text);
                 }
-                let style = state.node.as_scalar().map_or(ScalarStyle::Plain, |s| s.style);
-                vec![Edit::replace(state.file, state.node.span, render_scalar(&value, style))]
+                let style = state
+                    .node
+                    .as_scalar()
+                    .map_or(ScalarStyle::Plain, |s| s.style);
+                vec![Edit::replace(
+                    state.file,
+                    state.node.span,
+                    render_scalar(&value, style),
+                )]
             }
         };
         Some(Fix::new(title, applicability, edits))
@@ -233,10 +255,16 @@ impl Rule for LocalhostInEnv {
 }
 
 /// `(variable, value node, ConfigMap/Secret object)` for every env value the container gets.
-fn env_values<'a>(ws: &Workspace<'a>, pod: &K8sObject<'a>, container: &'a Node) -> Vec<(String, &'a Node, Option<usize>)> {
+fn env_values<'a>(
+    ws: &Workspace<'a>,
+    pod: &K8sObject<'a>,
+    container: &'a Node,
+) -> Vec<(String, &'a Node, Option<usize>)> {
     let mut out = Vec::new();
     for env in container.get("env").map(Node::items).unwrap_or_default() {
-        let Some(name) = env.get("name").and_then(Node::as_str) else { continue };
+        let Some(name) = env.get("name").and_then(Node::as_str) else {
+            continue;
+        };
         if let Some(value) = env.get("value") {
             out.push((name.to_string(), value, None));
             continue;
@@ -245,7 +273,9 @@ fn env_values<'a>(ws: &Workspace<'a>, pod: &K8sObject<'a>, container: &'a Node) 
             ("configMapKeyRef", "ConfigMap", "data"),
             ("secretKeyRef", "Secret", "stringData"),
         ] {
-            let Some(r) = env.path(&["valueFrom", reference]) else { continue };
+            let Some(r) = env.path(&["valueFrom", reference]) else {
+                continue;
+            };
             let (Some(source), Some(key)) = (
                 r.get("name").and_then(Node::as_str),
                 r.get("key").and_then(Node::as_str),
@@ -259,12 +289,25 @@ fn env_values<'a>(ws: &Workspace<'a>, pod: &K8sObject<'a>, container: &'a Node) 
             }
         }
     }
-    for from in container.get("envFrom").map(Node::items).unwrap_or_default() {
+    for from in container
+        .get("envFrom")
+        .map(Node::items)
+        .unwrap_or_default()
+    {
         let prefix = from.get("prefix").and_then(Node::as_str).unwrap_or("");
-        for (reference, kind, field) in [("configMapRef", "ConfigMap", "data"), ("secretRef", "Secret", "stringData")] {
-            let Some(source) = from.path(&[reference, "name"]).and_then(Node::as_str) else { continue };
-            let Some(o) = ws.find(kind, source, pod) else { continue };
-            let Some(data) = ws.objects[o].node.get(field) else { continue };
+        for (reference, kind, field) in [
+            ("configMapRef", "ConfigMap", "data"),
+            ("secretRef", "Secret", "stringData"),
+        ] {
+            let Some(source) = from.path(&[reference, "name"]).and_then(Node::as_str) else {
+                continue;
+            };
+            let Some(o) = ws.find(kind, source, pod) else {
+                continue;
+            };
+            let Some(data) = ws.objects[o].node.get(field) else {
+                continue;
+            };
             for entry in data.entries() {
                 if let Some(key) = entry.key.as_str() {
                     out.push((format!("{prefix}{key}"), &entry.value, Some(o)));
@@ -277,16 +320,21 @@ fn env_values<'a>(ws: &Workspace<'a>, pod: &K8sObject<'a>, container: &'a Node) 
 
 fn is_listen_setting(variable: &str) -> bool {
     let upper = variable.to_ascii_uppercase();
-    ["LISTEN", "BIND", "HEALTH", "METRICS", "PROBE"].iter().any(|w| upper.contains(w))
+    ["LISTEN", "BIND", "HEALTH", "METRICS", "PROBE"]
+        .iter()
+        .any(|w| upper.contains(w))
 }
 
 /// `DB_HOST`, `REDIS_ADDR`: a bare host in such a variable is where the app connects.
 fn names_a_remote(variable: &str) -> bool {
     let upper = variable.to_ascii_uppercase();
     upper.contains('_')
-        && ["HOST", "HOSTNAME", "ADDR", "ADDRESS", "SERVER", "SERVERS", "ENDPOINT", "URL", "URI", "DSN", "BROKERS"]
-            .iter()
-            .any(|w| upper.ends_with(&format!("_{w}")))
+        && [
+            "HOST", "HOSTNAME", "ADDR", "ADDRESS", "SERVER", "SERVERS", "ENDPOINT", "URL", "URI",
+            "DSN", "BROKERS",
+        ]
+        .iter()
+        .any(|w| upper.ends_with(&format!("_{w}")))
 }
 
 /// True when something else in the pod could be listening on `port`: the container's own
@@ -318,23 +366,45 @@ fn may_be_served_in_pod(ws: &Workspace, container: usize, port: Option<u16>) -> 
 }
 
 /// A Service in the set that exposes `port` and does not front this pod itself.
-fn service_for(ws: &Workspace, container: usize, variable: &str, port: Option<u16>) -> Option<ServiceTarget> {
+fn service_for(
+    ws: &Workspace,
+    container: usize,
+    variable: &str,
+    port: Option<u16>,
+) -> Option<ServiceTarget> {
     let this = &ws.containers[container];
     let pod = &ws.objects[this.object];
-    let own_labels: Labels = ws.templates[this.template].label_pairs().into_iter().collect();
+    let own_labels: Labels = ws.templates[this.template]
+        .label_pairs()
+        .into_iter()
+        .collect();
     let variable = variable.to_ascii_lowercase();
     let mut best: Option<(bool, ServiceTarget)> = None;
     for service in ws.objects_of_kind("Service") {
         if !service.may_share_namespace(pod) {
             continue;
         }
-        let selector = service.node.path(&["spec", "selector"]).map(Node::string_map).unwrap_or_default();
-        if !selector.is_empty() && selector.iter().all(|(k, v, _)| own_labels.get(k) == Some(v)) {
+        let selector = service
+            .node
+            .path(&["spec", "selector"])
+            .map(Node::string_map)
+            .unwrap_or_default();
+        if !selector.is_empty()
+            && selector
+                .iter()
+                .all(|(k, v, _)| own_labels.get(k) == Some(v))
+        {
             continue;
         }
         let name = service.name.clone()?;
-        let named = name.split(['-', '_']).any(|w| w.len() > 1 && variable.contains(w));
-        let ports = service.node.path(&["spec", "ports"]).map(Node::items).unwrap_or_default();
+        let named = name
+            .split(['-', '_'])
+            .any(|w| w.len() > 1 && variable.contains(w));
+        let ports = service
+            .node
+            .path(&["spec", "ports"])
+            .map(Node::items)
+            .unwrap_or_default();
         let exposed = match port {
             Some(p) => ports.iter().find_map(|sp| {
                 let service_port = sp.get("port").and_then(Node::as_i64)?;
@@ -349,14 +419,23 @@ fn service_for(ws: &Workspace, container: usize, variable: &str, port: Option<u1
             }),
             None => named.then_some(None),
         };
-        let Some(port_rewrite) = exposed else { continue };
+        let Some(port_rewrite) = exposed else {
+            continue;
+        };
         let dns = match (&service.namespace, &pod.namespace) {
             (Some(s), Some(p)) if s != p => format!("{name}.{s}"),
             (Some(s), None) => format!("{name}.{s}"),
             _ => name.clone(),
         };
-        let candidate = ServiceTarget { name, dns, port: port_rewrite };
-        if best.as_ref().is_none_or(|(was_named, _)| named && !was_named) {
+        let candidate = ServiceTarget {
+            name,
+            dns,
+            port: port_rewrite,
+        };
+        if best
+            .as_ref()
+            .is_none_or(|(was_named, _)| named && !was_named)
+        {
             best = Some((named, candidate));
         }
     }

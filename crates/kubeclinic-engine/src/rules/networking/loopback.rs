@@ -22,15 +22,22 @@ pub fn find_loopback(value: &str) -> Option<LoopbackAddress> {
     let lower = value.to_ascii_lowercase();
     let mut found: Vec<(usize, &str)> = HOSTS
         .iter()
-        .flat_map(|h| lower.match_indices(h).map(|(i, _)| (i, *h)).collect::<Vec<_>>())
+        .flat_map(|h| {
+            lower
+                .match_indices(h)
+                .map(|(i, _)| (i, *h))
+                .collect::<Vec<_>>()
+        })
         .collect();
     found.sort();
     found.into_iter().find_map(|(start, host)| {
         let end = start + host.len();
         let before = value[..start].chars().next_back();
         let after = value[end..].chars().next();
-        let starts_ok = before.is_none_or(|c| matches!(c, '/' | '@' | '=' | ',' | ' ' | ';' | '(' | '\''| '"'));
-        let ends_ok = after.is_none_or(|c| matches!(c, ':' | '/' | ',' | ' ' | ';' | ')' | '?' | '\'' | '"'));
+        let starts_ok = before
+            .is_none_or(|c| matches!(c, '/' | '@' | '=' | ',' | ' ' | ';' | '(' | '\'' | '"'));
+        let ends_ok =
+            after.is_none_or(|c| matches!(c, ':' | '/' | ',' | ' ' | ';' | ')' | '?' | '\'' | '"'));
         if !(starts_ok && ends_ok) {
             return None;
         }
@@ -52,8 +59,13 @@ pub fn find_loopback(value: &str) -> Option<LoopbackAddress> {
 }
 
 fn default_port(prefix: &str) -> Option<u16> {
-    let scheme = prefix.split("://").next().filter(|_| prefix.contains("://"))?;
-    let scheme = scheme.rsplit(|c: char| !c.is_ascii_alphanumeric() && c != '+').next()?;
+    let scheme = prefix
+        .split("://")
+        .next()
+        .filter(|_| prefix.contains("://"))?;
+    let scheme = scheme
+        .rsplit(|c: char| !c.is_ascii_alphanumeric() && c != '+')
+        .next()?;
     let base = scheme.split('+').next().unwrap_or(scheme);
     Some(match base {
         "postgres" | "postgresql" => 5432,

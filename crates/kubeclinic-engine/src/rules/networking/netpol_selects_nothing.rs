@@ -122,7 +122,11 @@ impl Rule for NetpolSelectsNothing {
             let Some(selector_node) = policy.node.path(&["spec", "podSelector"]) else {
                 continue;
             };
-            let selector = typed.spec.as_ref().and_then(|s| s.pod_selector.clone()).unwrap_or_default();
+            let selector = typed
+                .spec
+                .as_ref()
+                .and_then(|s| s.pod_selector.clone())
+                .unwrap_or_default();
             if selects_everything(&selector) {
                 continue;
             }
@@ -137,7 +141,16 @@ impl Rule for NetpolSelectsNothing {
                 let labels: Labels = ws.templates[t].label_pairs().into_iter().collect();
                 selector_matches(&selector, &labels)
             });
-            if matched {
+            // Operators build pods from custom resources (Prometheus, Alertmanager, sandbox
+            // templates...) and copy labels from them: any `labels` map in one counts.
+            let made_by_controller = ws.objects.iter().any(|o| {
+                o.may_share_namespace(policy)
+                    && o.is_custom_resource()
+                    && label_maps(o.node, 0)
+                        .into_iter()
+                        .any(|labels| selector_matches(&selector, &labels))
+            });
+            if matched || made_by_controller {
                 continue;
             }
             let closest = closest_template(ws, &selector, &candidates);
@@ -184,7 +197,8 @@ impl Rule for NetpolSelectsNothing {
             help: Some(if state.closest.is_some() {
                 "Make the selector match the labels of the pods you meant (or add those labels to the pod template).".into()
             } else {
-                "Give the pod template the labels the selector expects, or change the selector.".into()
+                "Give the pod template the labels the selector expects, or change the selector."
+                    .into()
             }),
             object: Some(policy.reference()),
             container: None,
@@ -196,7 +210,12 @@ impl Rule for NetpolSelectsNothing {
         let template = &ws.templates[state.closest?];
         let labels: Labels = template.label_pairs().into_iter().collect();
         let match_labels = state.match_labels?;
-        if state.selector.match_expressions.as_ref().is_some_and(|e| !e.is_empty()) {
+        if state
+            .selector
+            .match_expressions
+            .as_ref()
+            .is_some_and(|e| !e.is_empty())
+        {
             return None;
         }
         let file = ws.objects[state.policy].file;
@@ -209,14 +228,25 @@ impl Rule for NetpolSelectsNothing {
                     Some(want) if want == value => None,
                     Some(want) => {
                         let style = entry.value.as_scalar()?.style;
-                        Some(Edit::replace(file, entry.value.span, render_scalar(want, style)))
+                        Some(Edit::replace(
+                            file,
+                            entry.value.span,
+                            render_scalar(want, style),
+                        ))
                     }
-                    None => Some(Edit::delete(file, whole_lines(ws, file, entry.key.span.start, entry.value.span.end))),
+                    None => Some(Edit::delete(
+                        file,
+                        whole_lines(ws, file, entry.key.span.start, entry.value.span.end),
+                    )),
                 })
                 .collect()
         } else {
             let pairs: Vec<(&str, &str)> = labels.iter().map(|(k, v)| (*k, *v)).collect();
-            vec![Edit::replace(file, match_labels.span, render_map(ws, file, match_labels, &pairs))]
+            vec![Edit::replace(
+                file,
+                match_labels.span,
+                render_map(ws, file, match_labels, &pairs),
+            )]
         };
         Some(Fix::new(
             format!("Select the pods of {}", ws.object_of(template).display()),
@@ -226,20 +256,57 @@ impl Rule for NetpolSelectsNothing {
     }
 }
 
+/// Every `labels` mapping inside `node`, however deep (bounded).
+fn label_maps(node: &Node, depth: usize) -> Vec<Labels<'_>> {
+    if depth > 12 {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for entry in node.entries() {
+        if entry.key.as_str() == Some("labels") {
+            out.push(
+                entry
+                    .value
+                    .string_map()
+                    .into_iter()
+                    .map(|(k, v, _)| (k, v))
+                    .collect(),
+            );
+        } else {
+            out.extend(label_maps(&entry.value, depth + 1));
+        }
+    }
+    for item in node.items() {
+        out.extend(label_maps(item, depth + 1));
+    }
+    out
+}
+
 /// A policy whose empty selector covers every pod and that allows nothing in some direction.
 fn is_default_deny(policy: &NetworkPolicy) -> bool {
-    let Some(spec) = &policy.spec else { return false };
+    let Some(spec) = &policy.spec else {
+        return false;
+    };
     if !spec.pod_selector.as_ref().is_none_or(selects_everything) {
         return false;
     }
-    let types = spec.policy_types.clone().unwrap_or_else(|| vec!["Ingress".into()]);
-    let denies_ingress = types.iter().any(|t| t == "Ingress") && spec.ingress.as_ref().is_none_or(Vec::is_empty);
-    let denies_egress = types.iter().any(|t| t == "Egress") && spec.egress.as_ref().is_none_or(Vec::is_empty);
+    let types = spec
+        .policy_types
+        .clone()
+        .unwrap_or_else(|| vec!["Ingress".into()]);
+    let denies_ingress =
+        types.iter().any(|t| t == "Ingress") && spec.ingress.as_ref().is_none_or(Vec::is_empty);
+    let denies_egress =
+        types.iter().any(|t| t == "Egress") && spec.egress.as_ref().is_none_or(Vec::is_empty);
     denies_ingress || denies_egress
 }
 
 /// The template sharing the most of the selector's labels (same value counts double).
-fn closest_template(ws: &Workspace, selector: &LabelSelector, candidates: &[usize]) -> Option<usize> {
+fn closest_template(
+    ws: &Workspace,
+    selector: &LabelSelector,
+    candidates: &[usize],
+) -> Option<usize> {
     let wanted = selector.match_labels.clone().unwrap_or_default();
     candidates
         .iter()
@@ -256,14 +323,19 @@ fn closest_template(ws: &Workspace, selector: &LabelSelector, candidates: &[usiz
                 .sum();
             (score, t)
         })
-        .filter(|(score, _)| *score > 0)
+        // A shared key with an unrelated value (app=foo vs app=bar) is no evidence.
+        .filter(|(score, _)| *score >= 2)
         .max_by_key(|(score, t)| (*score, std::cmp::Reverse(*t)))
         .map(|(_, t)| t)
 }
 
 /// Values that share a word: `binance-extractor` and `binance-data-extractor`.
 fn similar(a: &str, b: &str) -> bool {
-    let words = |s: &str| s.split(['-', '_', '.']).map(str::to_string).collect::<Vec<_>>();
+    let words = |s: &str| {
+        s.split(['-', '_', '.'])
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
     let (a, b) = (words(a), words(b));
     a.iter().any(|w| w.len() > 2 && b.contains(w))
 }
@@ -283,7 +355,11 @@ fn describe_selector(selector: &LabelSelector) -> String {
             op => format!("{} {} ({values})", r.key, op.to_lowercase()),
         }
     }));
-    if selector.match_expressions.as_ref().is_none_or(Vec::is_empty) {
+    if selector
+        .match_expressions
+        .as_ref()
+        .is_none_or(Vec::is_empty)
+    {
         format!("labels {}", parts.join(","))
     } else {
         format!("labels matching {}", parts.join(","))
@@ -296,15 +372,23 @@ fn whole_lines(ws: &Workspace, file: usize, start: usize, end: usize) -> TextRan
     let text = ws.text(file);
     let first = lines.line_of(start);
     let last = lines.line_of(end);
-    let end = if last + 1 < lines.line_count() { lines.line_start(last + 1) } else { text.len() };
+    let end = if last + 1 < lines.line_count() {
+        lines.line_start(last + 1)
+    } else {
+        text.len()
+    };
     TextRange::new(lines.line_start(first), end)
 }
 
 /// A mapping written in the style of `like`: flow stays flow, block keeps its indentation.
 fn render_map(ws: &Workspace, file: usize, like: &Node, pairs: &[(&str, &str)]) -> String {
-    let entries = pairs
-        .iter()
-        .map(|(k, v)| format!("{}: {}", render_scalar(k, yaml::ScalarStyle::Plain), render_scalar(v, yaml::ScalarStyle::Plain)));
+    let entries = pairs.iter().map(|(k, v)| {
+        format!(
+            "{}: {}",
+            render_scalar(k, yaml::ScalarStyle::Plain),
+            render_scalar(v, yaml::ScalarStyle::Plain)
+        )
+    });
     if like.flow {
         return format!("{{{}}}", entries.collect::<Vec<_>>().join(", "));
     }

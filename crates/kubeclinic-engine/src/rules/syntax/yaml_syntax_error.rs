@@ -80,12 +80,22 @@ impl Rule for YamlSyntaxError {
             .next()
             .filter(|c| *c != '\n')
             .map_or(start, |c| start + c.len_utf8());
-        let hint = syntax_hint(&state.message, &text[ws.lines(state.file).line_range(ws.lines(state.file).line_of(start), text).start..]);
+        let hint = syntax_hint(
+            &state.message,
+            &text[ws
+                .lines(state.file)
+                .line_range(ws.lines(state.file).line_of(start), text)
+                .start..],
+        );
         Diagnostic {
             file: state.file,
             range: TextRange::new(start, end),
-            message: format!("Document {} is not valid YAML: {}", state.document, state.message),
-            why: "kubectl rejects the whole input, so none of its objects reach the cluster.".into(),
+            message: format!(
+                "Document {} is not valid YAML: {}",
+                state.document, state.message
+            ),
+            why: "kubectl rejects the whole input, so none of its objects reach the cluster."
+                .into(),
             help: Some(hint),
             object: None,
             container: None,
@@ -96,7 +106,10 @@ impl Rule for YamlSyntaxError {
 
 fn syntax_hint(message: &str, line_onwards: &str) -> String {
     let line = line_onwards.lines().next().unwrap_or("");
-    if line.starts_with('\t') || line.trim_start_matches(' ').starts_with('\t') || message.contains("tab") {
+    if line.starts_with('\t')
+        || line.trim_start_matches(' ').starts_with('\t')
+        || message.contains("tab")
+    {
         "YAML indentation must use spaces; replace the tab characters on this line.".into()
     } else if message.contains("quoted") {
         "A quoted string is not closed; add the closing quote.".into()
