@@ -14,7 +14,11 @@ fn fixtures_dir() -> PathBuf {
 
 fn load(path: &Path) -> SourceFile {
     let text = std::fs::read_to_string(path).unwrap();
-    let name = path.strip_prefix(fixtures_dir()).unwrap().display().to_string();
+    let name = path
+        .strip_prefix(fixtures_dir())
+        .unwrap()
+        .display()
+        .to_string();
     SourceFile::new(name, text)
 }
 
@@ -37,7 +41,11 @@ fn snapshot_text(file: &SourceFile) -> String {
     let shown: Vec<&Finding> = report
         .findings
         .iter()
-        .filter(|f| f.fix.as_ref().is_some_and(|x| x.applicability == Applicability::DisplayOnly))
+        .filter(|f| {
+            f.fix
+                .as_ref()
+                .is_some_and(|x| x.applicability == Applicability::DisplayOnly)
+        })
         .collect();
     if !shown.is_empty() {
         out.push_str("\nSuggested, for you to complete (display-only):\n\n");
@@ -65,12 +73,23 @@ fn assert_comments_kept(original: &str, patched: &str, finding: &Finding) {
     for line in original.split_inclusive('\n') {
         let range = offset..offset + line.len();
         offset += line.len();
-        let Some(comment) = line.find(" #").map(|i| &line[i..]).or(line.trim_start().starts_with('#').then_some(line)) else {
+        let Some(comment) = line
+            .find(" #")
+            .map(|i| &line[i..])
+            .or(line.trim_start().starts_with('#').then_some(line))
+        else {
             continue;
         };
-        let touched = fix.edits.iter().any(|e| e.range.start < range.end && range.start < e.range.end.max(e.range.start + 1));
+        let touched = fix
+            .edits
+            .iter()
+            .any(|e| e.range.start < range.end && range.start < e.range.end.max(e.range.start + 1));
         if !touched {
-            assert!(patched.contains(comment.trim_end()), "fix `{}` lost the comment {comment:?}", fix.title);
+            assert!(
+                patched.contains(comment.trim_end()),
+                "fix `{}` lost the comment {comment:?}",
+                fix.title
+            );
         }
     }
 }
@@ -86,9 +105,18 @@ fn every_rule_has_fixtures_and_snapshots() {
             let report = check(std::slice::from_ref(&file));
             let found = of_rule(&report.findings, entry.meta.id);
             if name == "valid" {
-                assert!(report.findings.is_empty(), "{}: valid fixture reports {:#?}", entry.meta.id, report.findings);
+                assert!(
+                    report.findings.is_empty(),
+                    "{}: valid fixture reports {:#?}",
+                    entry.meta.id,
+                    report.findings
+                );
             } else {
-                assert!(!found.is_empty(), "{}: invalid fixture reports nothing", entry.meta.id);
+                assert!(
+                    !found.is_empty(),
+                    "{}: invalid fixture reports nothing",
+                    entry.meta.id
+                );
             }
             assert_snapshot(&dir, name, snapshot_text(&file));
         }
@@ -117,7 +145,9 @@ fn every_fix_parses_cures_keeps_comments_and_is_idempotent() {
                 continue;
             }
             assert!(
-                !after.findings.iter().any(|f| f.rule == finding.rule && f.range.start == finding.range.start && f.message == finding.message),
+                !after.findings.iter().any(|f| f.rule == finding.rule
+                    && f.range.start == finding.range.start
+                    && f.message == finding.message),
                 "fix `{}` did not cure: {}",
                 fix.title,
                 finding.message
@@ -126,7 +156,11 @@ fn every_fix_parses_cures_keeps_comments_and_is_idempotent() {
         let once = fix(&files, Applicability::Unsafe);
         let twice = fix(&once.files, Applicability::Unsafe);
         assert!(once.converged);
-        assert_eq!(once.files[0].text, twice.files[0].text, "{}: fixing twice changed the text", entry.meta.id);
+        assert_eq!(
+            once.files[0].text, twice.files[0].text,
+            "{}: fixing twice changed the text",
+            entry.meta.id
+        );
         assert!(twice.applied.is_empty());
     }
 }
@@ -135,15 +169,35 @@ fn every_fix_parses_cures_keeps_comments_and_is_idempotent() {
 fn doc_examples_fail_and_their_fixed_versions_pass() {
     for entry in rules::REGISTRY {
         let meta = entry.meta;
-        for heading in ["What it does", "Why is this bad?", "Example", "Use instead", "Fix safety"] {
-            assert!(meta.section(heading).is_some_and(|s| !s.is_empty()), "{}: no `{heading}` section", meta.id);
+        for heading in [
+            "What it does",
+            "Why is this bad?",
+            "Example",
+            "Use instead",
+            "Fix safety",
+        ] {
+            assert!(
+                meta.section(heading).is_some_and(|s| !s.is_empty()),
+                "{}: no `{heading}` section",
+                meta.id
+            );
         }
         let bad = meta.example("Example").unwrap();
         let good = meta.example("Use instead").unwrap();
         let bad_report = check(&[SourceFile::new("example.yaml", bad)]);
-        assert_eq!(of_rule(&bad_report.findings, meta.id).len(), 1, "{}: the Example must produce exactly one finding", meta.id);
+        assert_eq!(
+            of_rule(&bad_report.findings, meta.id).len(),
+            1,
+            "{}: the Example must produce exactly one finding",
+            meta.id
+        );
         let good_report = check(&[SourceFile::new("use-instead.yaml", good)]);
-        assert!(good_report.findings.is_empty(), "{}: Use instead reports {:#?}", meta.id, good_report.findings);
+        assert!(
+            good_report.findings.is_empty(),
+            "{}: Use instead reports {:#?}",
+            meta.id,
+            good_report.findings
+        );
     }
 }
 
@@ -151,7 +205,10 @@ fn doc_examples_fail_and_their_fixed_versions_pass() {
 fn rule_ids_are_unique_kebab_case() {
     let mut ids: Vec<&str> = rules::REGISTRY.iter().map(|e| e.meta.id).collect();
     for id in &ids {
-        assert!(id.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'), "{id}");
+        assert!(
+            id.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
+            "{id}"
+        );
     }
     ids.sort();
     ids.dedup();
@@ -161,5 +218,9 @@ fn rule_ids_are_unique_kebab_case() {
 #[test]
 fn the_incident_example_is_fully_explained() {
     let file = load(&fixtures_dir().join("examples/petrosa-extractor.yaml"));
-    assert_snapshot(&fixtures_dir().join("examples"), "petrosa-extractor", snapshot_text(&file));
+    assert_snapshot(
+        &fixtures_dir().join("examples"),
+        "petrosa-extractor",
+        snapshot_text(&file),
+    );
 }

@@ -23,7 +23,11 @@ fn syntax_errors(report: &kubeclinic_engine::Report) -> Vec<&str> {
 fn empty_and_blank_inputs_report_nothing() {
     for text in ["", "\n\n", "---\n", "# only a comment\n", "---\n---\n...\n"] {
         let report = run(text);
-        assert!(report.findings.is_empty(), "{text:?}: {:?}", report.findings);
+        assert!(
+            report.findings.is_empty(),
+            "{text:?}: {:?}",
+            report.findings
+        );
     }
 }
 
@@ -41,8 +45,14 @@ fn binary_junk_is_a_syntax_error_with_a_place() {
 fn deep_nesting_is_refused_with_a_message() {
     let deep = format!("a: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
     let report = run(&deep);
-    assert!(syntax_errors(&report).iter().any(|m| m.contains("nested")), "{:?}", report.findings);
-    let deep_block: String = (0..5000).map(|i| format!("{}k{i}:\n", " ".repeat(i))).collect();
+    assert!(
+        syntax_errors(&report).iter().any(|m| m.contains("nested")),
+        "{:?}",
+        report.findings
+    );
+    let deep_block: String = (0..5000)
+        .map(|i| format!("{}k{i}:\n", " ".repeat(i)))
+        .collect();
     let report = run(&deep_block);
     assert!(syntax_errors(&report).iter().any(|m| m.contains("nested")));
 }
@@ -51,8 +61,15 @@ fn deep_nesting_is_refused_with_a_message() {
 fn alias_bombs_do_not_expand() {
     let mut bomb = String::from("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n  a: &a [x, x, x, x, x, x, x, x, x, x]\n");
     for i in 0..12 {
-        let prev = if i == 0 { "a".to_string() } else { format!("l{}", i - 1) };
-        bomb.push_str(&format!("  l{i}: &l{i} [{}]\n", vec![format!("*{prev}"); 10].join(", ")));
+        let prev = if i == 0 {
+            "a".to_string()
+        } else {
+            format!("l{}", i - 1)
+        };
+        bomb.push_str(&format!(
+            "  l{i}: &l{i} [{}]\n",
+            vec![format!("*{prev}"); 10].join(", ")
+        ));
     }
     let report = run(&bomb);
     assert_eq!(report.objects, 1);

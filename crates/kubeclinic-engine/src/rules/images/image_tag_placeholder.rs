@@ -81,10 +81,10 @@ impl Rule for ImageTagPlaceholder {
             repository_placeholder(reference.repository),
         ) {
             (Some(tag), _) => format!("its tag `{tag}` is a placeholder that was never replaced"),
-            (None, Some(part)) => {
+            (None, Some(part)) if part != reference.repository => {
                 format!("`{part}` in the image name is a placeholder that was never replaced")
             }
-            (None, None) => "the image name is a placeholder that was never replaced".to_string(),
+            (None, _) => "the image name is a placeholder that was never replaced".to_string(),
         };
         Diagnostic {
             file: ws.objects[container.object].file,
@@ -116,16 +116,23 @@ impl Rule for ImageTagPlaceholder {
                 // Mark the placeholder part of the name for the person to fill in.
                 let part =
                     repository_placeholder(reference.repository).unwrap_or(reference.repository);
-                let start = reference.repository.find(part).unwrap_or(0);
-                (
-                    TextRange::new(start, start + part.len()),
-                    format!(
-                        "<{}>",
-                        part.trim_matches(['$', '{', '}', '<', '>'])
-                            .to_ascii_lowercase()
-                            .replace('_', "-")
-                    ),
-                )
+                if part == reference.repository {
+                    // The whole name is to be filled in: say what goes there.
+                    (
+                        TextRange::new(0, state.image.len()),
+                        format!("<image>:{PIN_PLACEHOLDER}"),
+                    )
+                } else {
+                    let start = reference.repository.find(part).unwrap_or(0);
+                    let name = part
+                        .trim_matches(['$', '{', '}', '<', '>'])
+                        .to_ascii_lowercase()
+                        .replace('_', "-");
+                    (
+                        TextRange::new(start, start + part.len()),
+                        format!("<{name}>"),
+                    )
+                }
             }
         };
         Some(placeholder_fix(
