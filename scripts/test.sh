@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs every test on a new or warm machine: installs what is missing, then formatting, lints,
+# engine + CLI + web unit/snapshot tests, the release wasm build, and the headless-Chromium
+# test against the built page.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/bootstrap.sh browser
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "format"
+cargo fmt --all --check
+step "clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+step "engine, CLI and web tests"
+cargo test --workspace --locked
+step "web app release build"
+wasm_build trunk build --release
+ls -l dist/*.wasm
+step "browser tests (headless Chromium)"
+node --test tests/browser/
