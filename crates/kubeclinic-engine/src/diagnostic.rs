@@ -106,6 +106,8 @@ pub struct ObjectRef {
     pub kind: String,
     pub namespace: Option<String>,
     pub name: Option<String>,
+    /// The Helm template the object was rendered from (`# Source:` comment), if any.
+    pub source: Option<String>,
 }
 
 impl std::fmt::Display for ObjectRef {

@@ -76,6 +76,7 @@ impl K8sObject<'_> {
             kind: self.kind.clone(),
             namespace: self.namespace.clone(),
             name: self.name.clone(),
+            source: self.helm_source.clone(),
         }
     }
 

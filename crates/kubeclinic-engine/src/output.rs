@@ -140,10 +140,14 @@ fn render_finding(
 }
 
 fn describe(object: &ObjectRef) -> String {
-    match &object.namespace {
-        Some(ns) => format!("{object} (namespace {ns})"),
-        None => object.to_string(),
+    let mut out = object.to_string();
+    if let Some(ns) = &object.namespace {
+        out.push_str(&format!(" (namespace {ns})"));
     }
+    if let Some(source) = &object.source {
+        out.push_str(&format!(", from {source}"));
+    }
+    out
 }
 
 fn container_note(finding: &Finding) -> String {

@@ -1,0 +1,64 @@
+//! The forms people paste: Helm output, `kubectl get -o yaml` Lists, JSON, CRLF and BOM.
+
+use kubeclinic_engine::{check, LineIndex, PositionEncoding, SourceFile};
+
+fn one(text: &str) -> kubeclinic_engine::Report {
+    check(&[SourceFile::new("input.yaml", text)])
+}
+
+#[test]
+fn helm_source_comments_stay_with_their_objects() {
+    let text = "---\n# Source: shop/templates/service.yaml\napiVersion: v1\nkind: Service\nmetadata: {name: shop}\n---\n# Source: shop/templates/deployment.yaml\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: shop\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: shop\n";
+    let report = one(text);
+    assert_eq!(report.objects, 2);
+    let object = report.findings[0].object.as_ref().unwrap();
+    assert_eq!(
+        object.source.as_deref(),
+        Some("shop/templates/deployment.yaml")
+    );
+}
+
+#[test]
+fn list_items_become_objects() {
+    let text = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: a}\n  spec:\n    containers: [{name: c, image: 'nginx:latest'}]\n- apiVersion: v1\n  kind: Service\n  metadata: {name: b}\nmetadata:\n  resourceVersion: \"\"\n";
+    let report = one(text);
+    assert_eq!(report.objects, 2);
+    assert_eq!(report.findings[0].rule, "image-tag-latest");
+    assert_eq!(
+        report.findings[0].object.as_ref().unwrap().name.as_deref(),
+        Some("a")
+    );
+}
+
+#[test]
+fn crlf_and_bom_keep_lines_right() {
+    let text = "\u{feff}apiVersion: v1\r\nkind: Pod\r\nmetadata:\r\n  name: a\r\nspec:\r\n  containers:\r\n    - name: c\r\n      image: nginx:latest\r\n";
+    let report = one(text);
+    let finding = &report.findings[0];
+    let at = LineIndex::new(text).position(finding.range.start, text, PositionEncoding::Utf8Chars);
+    assert_eq!((at.line, at.column), (8, 14));
+    assert_eq!(
+        &text[finding.range.start..finding.range.end],
+        "nginx:latest"
+    );
+}
+
+#[test]
+fn utf16_columns_count_what_a_browser_counts() {
+    let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: \"😀\"}\nspec:\n  containers: [{name: \"😀\", image: nginx}]\n";
+    let report = one(text);
+    let finding = &report.findings[0];
+    let index = LineIndex::new(text);
+    assert_eq!(
+        index
+            .position(finding.range.start, text, PositionEncoding::Utf8Chars)
+            .column,
+        35
+    );
+    assert_eq!(
+        index
+            .position(finding.range.start, text, PositionEncoding::Utf16)
+            .column,
+        36
+    );
+}
