@@ -10,6 +10,7 @@ pub mod model;
 pub mod output;
 pub mod rule;
 pub mod rules;
+pub mod runtime;
 pub mod text;
 pub mod yaml;
 

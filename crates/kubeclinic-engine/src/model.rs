@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use crate::diagnostic::{FileId, ObjectRef};
+use crate::runtime::{self, Runtime};
 use crate::text::{LineIndex, TextRange};
 use crate::yaml::{self, Document, Node};
 
@@ -27,24 +28,33 @@ impl SourceFile {
 pub struct Parsed<'a> {
     pub files: &'a [SourceFile],
     pub documents: Vec<Vec<Document>>,
+    /// What the cluster said, from the parts of each input that are not manifests.
+    pub runtime: Vec<Runtime>,
     pub lines: Vec<LineIndex>,
 }
 
 impl<'a> Parsed<'a> {
     pub fn new(files: &'a [SourceFile]) -> Self {
+        let (documents, runtime) = files.iter().map(|f| read_within_limit(&f.text)).unzip();
         Self {
             files,
-            documents: files.iter().map(|f| parse_within_limit(&f.text)).collect(),
+            documents,
+            runtime,
             lines: files.iter().map(|f| LineIndex::new(&f.text)).collect(),
         }
     }
 }
 
-fn parse_within_limit(text: &str) -> Vec<Document> {
+fn read_within_limit(text: &str) -> (Vec<Document>, Runtime) {
     if text.len() <= crate::MAX_INPUT_BYTES {
-        return yaml::parse_stream(text);
+        let runtime = runtime::read(text);
+        let documents = runtime
+            .manifest_ranges()
+            .flat_map(|range| yaml::parse_region(text, range))
+            .collect();
+        return (documents, runtime);
     }
-    vec![Document {
+    let document = Document {
         range: TextRange::new(0, text.len()),
         root: None,
         error: Some(yaml::SyntaxError {
@@ -55,7 +65,8 @@ fn parse_within_limit(text: &str) -> Vec<Document> {
                 crate::MAX_INPUT_BYTES / (1024 * 1024)
             ),
         }),
-    }]
+    };
+    (vec![document], Runtime::default())
 }
 
 #[derive(Debug)]

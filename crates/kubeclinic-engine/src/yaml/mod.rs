@@ -6,7 +6,7 @@ mod parse;
 mod scalar;
 mod tree;
 
-pub use parse::{parse_stream, split_documents, Document, SyntaxError, MAX_DEPTH};
+pub use parse::{parse_region, parse_stream, split_documents, Document, SyntaxError, MAX_DEPTH};
 pub use scalar::{resolve_plain, ScalarValue};
 pub use tree::{format_labels, Entry, Node, NodeKind, Scalar, ScalarStyle};
 

@@ -30,7 +30,12 @@ pub struct Document {
 
 /// Splits a stream into documents and parses each one.
 pub fn parse_stream(text: &str) -> Vec<Document> {
-    split_documents(text)
+    parse_region(text, TextRange::new(0, text.len()))
+}
+
+/// Like [`parse_stream`] for the part `region` of `text`; spans stay relative to `text`.
+pub fn parse_region(text: &str, region: TextRange) -> Vec<Document> {
+    split_documents(&text[..region.end], region.start)
         .into_iter()
         .map(|range| {
             let (root, error) = parse_document(text, range);
@@ -41,8 +46,8 @@ pub fn parse_stream(text: &str) -> Vec<Document> {
 
 /// Cuts the text at `---` lines. Chunks holding only comments, directives or blank lines are
 /// joined to the following chunk so that a `# Source:` comment stays with its document.
-pub fn split_documents(text: &str) -> Vec<TextRange> {
-    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+pub fn split_documents(text: &str, from: usize) -> Vec<TextRange> {
+    let start = if text[from..].starts_with('\u{feff}') { from + 3 } else { from };
     let mut cuts = vec![start];
     let mut offset = start;
     for line in text[start..].split_inclusive('\n') {

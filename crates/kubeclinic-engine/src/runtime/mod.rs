@@ -1,0 +1,154 @@
+//! What the cluster said, read from pasted text: `kubectl describe`, `kubectl get events`,
+//! `kubectl get pods` and log lines. Every fact keeps the bytes that prove it.
+
+pub mod describe;
+pub mod events;
+pub mod regions;
+
+use describe::Describe;
+use events::Event;
+use regions::{lines, Line, Region, RegionKind};
+
+use crate::text::TextRange;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogLine {
+    pub line: TextRange,
+    pub text: String,
+    /// The pod named by the `kubectl logs` command above the lines, if any.
+    pub pod: Option<String>,
+    /// The container named by `-c`/`--container`, if any.
+    pub container: Option<String>,
+}
+
+/// One object's state as `describe` showed it, with the events that concern it.
+#[derive(Clone, Debug)]
+pub struct Observed {
+    pub kind: &'static str,
+    pub name: Option<String>,
+    pub namespace: Option<String>,
+    pub describe: Describe,
+}
+
+/// Everything read from one input's runtime regions.
+#[derive(Clone, Debug, Default)]
+pub struct Runtime {
+    pub regions: Vec<Region>,
+    pub observed: Vec<Observed>,
+    /// Events from `kubectl get events` tables.
+    pub events: Vec<Event>,
+    pub logs: Vec<LogLine>,
+    /// What could not be read, and why.
+    pub unread: Vec<(TextRange, String)>,
+}
+
+impl Runtime {
+    pub fn manifest_ranges(&self) -> impl Iterator<Item = TextRange> + '_ {
+        self.regions.iter().filter(|r| r.kind == RegionKind::Manifest).map(|r| r.range)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.observed.is_empty() && self.events.is_empty() && self.logs.is_empty()
+    }
+}
+
+/// Reads the runtime parts of `text`. Manifest regions are left to the YAML reader.
+pub fn read(text: &str) -> Runtime {
+    let regions = regions::carve(text);
+    let all = lines(text);
+    let mut out = Runtime::default();
+    let mut logs_context: (Option<String>, Option<String>) = (None, None);
+    for region in &regions {
+        let region_lines: Vec<Line> = all
+            .iter()
+            .filter(|l| l.range.start >= region.range.start && l.range.end <= region.range.end && !(l.range.is_empty() && l.range.start == region.range.end))
+            .cloned()
+            .collect();
+        match region.kind {
+            RegionKind::Manifest => {}
+            RegionKind::Command => {
+                logs_context = region_lines.first().map(|l| logs_target(&l.clean)).unwrap_or_default();
+            }
+            RegionKind::Describe => {
+                let describe = describe::parse(&region_lines);
+                out.unread.extend(describe.unread.iter().cloned());
+                out.observed.push(Observed {
+                    kind: describe.kind(),
+                    name: describe.value("Name").map(String::from),
+                    namespace: describe.value("Namespace").map(String::from),
+                    describe,
+                });
+            }
+            RegionKind::Events => {
+                let (events, unread) = events::parse_table(&region_lines);
+                out.events.extend(events);
+                out.unread.extend(unread);
+            }
+            RegionKind::PodTable => {}
+            RegionKind::Logs => {
+                out.logs.extend(region_lines.iter().filter(|l| !l.clean.trim().is_empty()).map(|l| LogLine {
+                    line: l.range,
+                    text: l.clean.clone(),
+                    pod: logs_context.0.clone(),
+                    container: logs_context.1.clone(),
+                }));
+            }
+        }
+    }
+    out.regions = regions;
+    out
+}
+
+/// `kubectl logs web-1 -c app --previous` -> (`web-1`, `app`).
+fn logs_target(command: &str) -> (Option<String>, Option<String>) {
+    let words: Vec<&str> = command.split_whitespace().collect();
+    let Some(at) = words.iter().position(|w| *w == "logs") else {
+        return (None, None);
+    };
+    let mut pod = None;
+    let mut container = None;
+    let mut i = at + 1;
+    while i < words.len() {
+        let w = words[i];
+        if w == "-c" || w == "--container" {
+            container = words.get(i + 1).map(|s| s.to_string());
+            i += 2;
+            continue;
+        }
+        if let Some(c) = w.strip_prefix("--container=") {
+            container = Some(c.to_string());
+        } else if w == "-n" || w == "--namespace" || w == "--tail" || w == "--since" {
+            i += 2;
+            continue;
+        } else if !w.starts_with('-') && pod.is_none() {
+            pod = Some(w.split_once('/').map_or(w, |(_, n)| n).to_string());
+        }
+        i += 1;
+    }
+    (pod, container)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn logs_commands_name_pod_and_container() {
+        assert_eq!(
+            logs_target("$ kubectl logs -n shop pod/web-1 -c app --previous"),
+            (Some("web-1".into()), Some("app".into()))
+        );
+    }
+
+    #[test]
+    fn a_describe_and_its_logs_are_read() {
+        let text = "$ kubectl describe pod web-1\nName:         web-1\nNamespace:    shop\nContainers:\n  web:\n    Image:  nginx\n    State:  Running\nNode:  n1\nEvents:  <none>\n$ kubectl logs web-1 -c web\nConnectionRefusedError: [Errno 111] Connect call failed ('127.0.0.1', 5432)\n";
+        let runtime = read(text);
+        assert_eq!(runtime.observed.len(), 1);
+        assert_eq!(runtime.observed[0].kind, "Pod");
+        assert_eq!(runtime.observed[0].name.as_deref(), Some("web-1"));
+        assert_eq!(runtime.logs.len(), 1);
+        assert_eq!(runtime.logs[0].container.as_deref(), Some("web"));
+        assert!(runtime.manifest_ranges().next().is_none());
+    }
+}

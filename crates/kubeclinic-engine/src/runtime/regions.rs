@@ -1,0 +1,274 @@
+//! Telling apart what a paste holds: manifests, `kubectl describe` output, event tables, pod
+//! tables and log lines, line by line, without being told.
+
+use crate::text::TextRange;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RegionKind {
+    /// YAML or JSON objects (including `kubectl get -o yaml` output).
+    Manifest,
+    /// `kubectl describe <kind>` output, one object per region.
+    Describe,
+    /// `kubectl get events` table.
+    Events,
+    /// `kubectl get pods` table.
+    PodTable,
+    /// Anything else: `kubectl logs` output, tracebacks, messages.
+    Logs,
+    /// A shell prompt or a kubectl command line.
+    Command,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Region {
+    pub kind: RegionKind,
+    pub range: TextRange,
+}
+
+/// A line of the input with ANSI colour codes and the line ending removed for matching.
+#[derive(Clone, Debug)]
+pub struct Line<'a> {
+    /// Byte range of the raw line (without its terminator) in the input.
+    pub range: TextRange,
+    pub raw: &'a str,
+    /// The line as a person sees it: no colour codes, tabs kept.
+    pub clean: String,
+}
+
+impl Line<'_> {
+    /// Byte range in the input of `needle` inside this line, or the whole line when colour
+    /// codes make the raw bytes differ.
+    pub fn find(&self, needle: &str) -> TextRange {
+        match self.raw.find(needle) {
+            Some(i) if !needle.is_empty() => TextRange::new(self.range.start + i, self.range.start + i + needle.len()),
+            _ => self.range,
+        }
+    }
+
+    pub fn indent(&self) -> usize {
+        self.clean.len() - self.clean.trim_start().len()
+    }
+}
+
+pub fn lines(text: &str) -> Vec<Line<'_>> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for raw_line in text.split_inclusive('\n') {
+        let raw = raw_line.trim_end_matches(['\n', '\r']);
+        out.push(Line {
+            range: TextRange::new(offset, offset + raw.len()),
+            raw,
+            clean: strip_ansi(raw),
+        });
+        offset += raw_line.len();
+    }
+    out
+}
+
+pub fn strip_ansi(text: &str) -> String {
+    if !text.contains('\u{1b}') {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            if chars.peek() == Some(&'[') {
+                chars.next();
+                for c in chars.by_ref() {
+                    if c.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            }
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A shell prompt or a bare kubectl command: `$ kubectl describe pod x`, `root@host:~# k get ev`.
+pub fn is_command(clean: &str) -> bool {
+    let t = clean.trim_start();
+    let after_prompt = ["$ ", "# ", "> ", "% ", "❯ ", "PS> "]
+        .iter()
+        .find_map(|p| t.find(p).filter(|&i| i < 60).map(|i| &t[i + p.len()..]));
+    let command = after_prompt.unwrap_or(t);
+    let first = command.split_whitespace().next().unwrap_or("");
+    matches!(first, "kubectl" | "k" | "oc" | "helm" | "minikube" | "kind" | "docker" | "stern")
+        && (after_prompt.is_some() || first == "kubectl")
+}
+
+fn is_describe_start(line: &str, next: Option<&str>) -> bool {
+    let Some(rest) = line.strip_prefix("Name:") else {
+        return false;
+    };
+    if rest.trim().is_empty() || !rest.starts_with([' ', '\t']) {
+        return false;
+    }
+    next.is_some_and(|n| {
+        ["Namespace:", "Labels:", "Roles:", "Annotations:", "CreationTimestamp:", "Priority:", "StorageClass:", "Selector:", "Type:"]
+            .iter()
+            .any(|k| n.starts_with(k))
+    })
+}
+
+pub fn is_events_header(clean: &str) -> bool {
+    let t = clean.trim_start();
+    (t.starts_with("LAST SEEN") || t.starts_with("NAMESPACE")) && t.contains("REASON") && t.contains("MESSAGE")
+}
+
+fn is_pod_table_header(clean: &str) -> bool {
+    let t = clean.trim_start();
+    (t.starts_with("NAME ") || t.starts_with("NAMESPACE ")) && t.contains("READY") && t.contains("STATUS")
+}
+
+fn starts_manifest(clean: &str) -> bool {
+    let t = clean.trim_end();
+    t.starts_with("apiVersion:")
+        || t.starts_with("kind:")
+        || t == "---"
+        || t.starts_with("--- ")
+        || t.starts_with("# Source:")
+        || t == "{"
+        || t.starts_with("{\"") || t.starts_with("- apiVersion:")
+}
+
+/// A line at column 0 that cannot continue a YAML document: a traceback, a timestamped log line.
+fn looks_like_log(clean: &str) -> bool {
+    let t = clean;
+    if t.starts_with(' ')
+        || t.starts_with('\t')
+        || t.starts_with('#')
+        || t.starts_with("- ")
+        || t.starts_with("---")
+        || t.starts_with("...")
+        || t.is_empty()
+    {
+        return false;
+    }
+    let starts_with_digit = t.as_bytes().first().is_some_and(u8::is_ascii_digit);
+    let klog = t.len() > 5
+        && matches!(t.as_bytes()[0], b'I' | b'W' | b'E' | b'F')
+        && t.as_bytes()[1..5].iter().all(u8::is_ascii_digit);
+    starts_with_digit
+        || klog
+        || t.starts_with('[')
+        || t.starts_with("Traceback")
+        || t.starts_with("panic:")
+        || t.starts_with("goroutine ")
+        || t.starts_with("Exception")
+        || t.starts_with("Error")
+        || t.starts_with("error")
+        || t.starts_with("exec ")
+        || t.starts_with("node:")
+        || t.contains("Error:")
+        || t.contains("Exception:")
+        || !(t.contains(": ") || t.ends_with(':') || t.starts_with('{') || t.starts_with('}') || t.starts_with(']'))
+}
+
+/// Splits `text` into regions. Manifests keep all their lines; everything the YAML reader
+/// should not see goes to the runtime kinds. Blank and comment lines between regions join the
+/// region that follows them (a comment usually introduces what comes next).
+pub fn carve(text: &str) -> Vec<Region> {
+    let lines = lines(text);
+    let mut regions: Vec<Region> = Vec::new();
+    let mut current: Option<RegionKind> = None;
+    let mut pending: Option<usize> = None;
+    for (i, line) in lines.iter().enumerate() {
+        let clean = line.clean.as_str();
+        let next = lines.get(i + 1).map(|l| l.clean.as_str());
+        let blank = clean.trim().is_empty();
+        let comment = clean.starts_with('#') && !is_command(clean) && !clean.starts_with("# Source:");
+        let starts = if is_command(clean) {
+            Some(RegionKind::Command)
+        } else if is_describe_start(clean, next) {
+            Some(RegionKind::Describe)
+        } else if is_events_header(clean) {
+            Some(RegionKind::Events)
+        } else if is_pod_table_header(clean) {
+            Some(RegionKind::PodTable)
+        } else if starts_manifest(clean) && current != Some(RegionKind::Manifest) {
+            Some(RegionKind::Manifest)
+        } else {
+            None
+        };
+        let (kind, new) = match (starts, current) {
+            (Some(kind), _) => (kind, true),
+            (None, Some(RegionKind::Manifest)) if blank || comment || !looks_like_log(clean) => (RegionKind::Manifest, false),
+            (None, Some(RegionKind::Describe)) if blank || clean.starts_with([' ', '\t']) || !looks_like_log(clean) => {
+                (RegionKind::Describe, false)
+            }
+            (None, Some(RegionKind::Events | RegionKind::PodTable)) if !blank && !comment => (current.unwrap_or(RegionKind::Logs), false),
+            (None, _) if blank || comment => {
+                pending.get_or_insert(line.range.start);
+                continue;
+            }
+            (None, None)
+                if !looks_like_log(clean)
+                    && (clean.contains(": ") || clean.ends_with(':'))
+                    && !clean.starts_with(' ') =>
+            {
+                (RegionKind::Manifest, true)
+            }
+            // Bytes no log or manifest holds: let the YAML reader say where reading stops.
+            (None, _) if clean.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\u{1b}')) => {
+                (RegionKind::Manifest, current != Some(RegionKind::Manifest))
+            }
+            (None, Some(RegionKind::Logs)) => (RegionKind::Logs, false),
+            (None, _) => (RegionKind::Logs, true),
+        };
+        let start = pending.take().unwrap_or(line.range.start);
+        match regions.last_mut() {
+            Some(last) if !new && last.kind == kind => last.range.end = line.range.end,
+            _ => regions.push(Region { kind, range: TextRange::new(start, line.range.end) }),
+        }
+        current = (kind != RegionKind::Command).then_some(kind);
+    }
+    if let Some(first) = regions.first_mut() {
+        first.range.start = 0;
+    }
+    // Each region runs up to the next one, so no byte is left out.
+    for i in 0..regions.len() {
+        let end = regions.get(i + 1).map_or(text.len(), |next| next.range.start);
+        regions[i].range.end = end;
+    }
+    regions
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<(RegionKind, String)> {
+        carve(text)
+            .into_iter()
+            .map(|r| (r.kind, text[r.range.start..r.range.end].lines().next().unwrap_or("").to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn a_mixed_paste_is_carved_into_its_parts() {
+        let text = "$ kubectl describe pod web-1\nName:         web-1\nNamespace:    default\nContainers:\n  web:\n    Image:  nginx\nEvents:\n  Type     Reason   Age  From     Message\n  ----     ------   ---  ----     -------\n  Warning  BackOff  1m   kubelet  Back-off restarting failed container\n\n$ kubectl logs web-1 --previous\nTraceback (most recent call last):\n  File \"app.py\", line 3, in <module>\nConnectionRefusedError: [Errno 111] Connect call failed ('127.0.0.1', 5432)\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web-1\n";
+        let got: Vec<RegionKind> = kinds(text).into_iter().map(|(k, _)| k).collect();
+        assert_eq!(
+            got,
+            vec![RegionKind::Command, RegionKind::Describe, RegionKind::Command, RegionKind::Logs, RegionKind::Manifest]
+        );
+    }
+
+    #[test]
+    fn plain_manifests_stay_one_region() {
+        let text = "# comment\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: |\n    Error: not a log line\n---\napiVersion: v1\nkind: Service\n";
+        let got = kinds(text);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].0, RegionKind::Manifest);
+    }
+
+    #[test]
+    fn event_tables_and_colour_codes() {
+        let text = "\u{1b}[1mLAST SEEN\u{1b}[0m   TYPE      REASON             OBJECT        MESSAGE\n2m          Warning   FailedScheduling   pod/web-1     0/3 nodes are available: 3 Insufficient cpu.\n";
+        assert_eq!(kinds(text)[0].0, RegionKind::Events);
+    }
+}
