@@ -22,6 +22,15 @@ fn load(path: &Path) -> SourceFile {
     SourceFile::new(name, text)
 }
 
+/// `invalid.yaml` for manifests, `invalid.txt` for what the cluster printed.
+fn fixture(dir: &Path, name: &str) -> PathBuf {
+    ["yaml", "txt"]
+        .iter()
+        .map(|ext| dir.join(format!("{name}.{ext}")))
+        .find(|p| p.exists())
+        .unwrap_or_else(|| panic!("missing fixture {}/{name}.yaml (or .txt)", dir.display()))
+}
+
 fn of_rule<'a>(findings: &'a [Finding], rule: &str) -> Vec<&'a Finding> {
     findings.iter().filter(|f| f.rule == rule).collect()
 }
@@ -99,8 +108,7 @@ fn every_rule_has_fixtures_and_snapshots() {
     for entry in rules::REGISTRY {
         let dir = fixtures_dir().join(entry.meta.id);
         for name in ["invalid", "valid"] {
-            let path = dir.join(format!("{name}.yaml"));
-            assert!(path.exists(), "missing fixture {}", path.display());
+            let path = fixture(&dir, name);
             let file = load(&path);
             let report = check(std::slice::from_ref(&file));
             let found = of_rule(&report.findings, entry.meta.id);
@@ -126,7 +134,7 @@ fn every_rule_has_fixtures_and_snapshots() {
 #[test]
 fn every_fix_parses_cures_keeps_comments_and_is_idempotent() {
     for entry in rules::REGISTRY {
-        let file = load(&fixtures_dir().join(entry.meta.id).join("invalid.yaml"));
+        let file = load(&fixture(&fixtures_dir().join(entry.meta.id), "invalid"));
         let files = [file.clone()];
         let report = check(&files);
         let before_syntax = of_rule(&report.findings, "yaml-syntax-error").len();

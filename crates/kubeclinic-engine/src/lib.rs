@@ -8,6 +8,7 @@ pub mod fix;
 pub mod labels;
 pub mod model;
 pub mod output;
+pub mod patch;
 pub mod rule;
 pub mod rules;
 pub mod runtime;

@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 
 use crate::diagnostic::{FileId, ObjectRef};
-use crate::runtime::{self, Runtime};
+use crate::runtime::events::Event;
+use crate::runtime::pod::PodView;
+use crate::runtime::{self, LogLine, Observed, Runtime};
 use crate::text::{LineIndex, TextRange};
 use crate::yaml::{self, Document, Node};
 
@@ -169,6 +171,24 @@ pub struct Workspace<'a> {
     pub containers: Vec<Container<'a>>,
     /// Object indexes by kind, in input order.
     by_kind: HashMap<&'a str, Vec<usize>>,
+    /// Pods as `kubectl describe pod` showed them.
+    pub pods: Vec<ObservedPod<'a>>,
+}
+
+/// A described pod and the input it came from.
+pub struct ObservedPod<'a> {
+    pub file: FileId,
+    pub pod: PodView<'a>,
+}
+
+/// An event with where it was read and the described pod it belongs to, if any.
+pub struct EventAt<'a> {
+    pub file: FileId,
+    pub event: &'a Event,
+    /// Index into [`Workspace::pods`].
+    pub pod: Option<usize>,
+    /// The described object (any kind) whose Events section held it.
+    pub observed: Option<&'a Observed>,
 }
 
 impl<'a> Workspace<'a> {
@@ -222,13 +242,102 @@ impl<'a> Workspace<'a> {
                 .unwrap_or_default();
             by_kind.entry(kind).or_default().push(index);
         }
+        let pods = parsed
+            .runtime
+            .iter()
+            .enumerate()
+            .flat_map(|(file, runtime)| {
+                runtime
+                    .observed
+                    .iter()
+                    .filter(|o| o.kind == "Pod")
+                    .map(move |o| ObservedPod { file, pod: PodView::from_describe(&o.describe) })
+            })
+            .collect();
         Self {
             parsed,
             objects,
             templates,
             containers,
             by_kind,
+            pods,
         }
+    }
+
+    /// Every event in the set: describe Events sections and `kubectl get events` tables.
+    pub fn events(&self) -> Vec<EventAt<'a>> {
+        let mut out = Vec::new();
+        for (file, runtime) in self.parsed.runtime.iter().enumerate() {
+            for observed in &runtime.observed {
+                let pod = self.pods.iter().position(|p| {
+                    p.file == file && std::ptr::eq(p.pod.events.as_ptr(), observed.describe.events.as_ptr())
+                });
+                for event in &observed.describe.events {
+                    out.push(EventAt { file, event, pod, observed: Some(observed) });
+                }
+            }
+            for event in &runtime.events {
+                let pod = event.object_name().and_then(|name| {
+                    self.pods.iter().position(|p| p.pod.name == Some(name))
+                });
+                out.push(EventAt { file, event, pod, observed: None });
+            }
+        }
+        out
+    }
+
+    /// Log lines of every input.
+    pub fn logs(&self) -> impl Iterator<Item = (FileId, &'a LogLine)> + '_ {
+        let parsed: &'a Parsed<'a> = self.parsed;
+        parsed
+            .runtime
+            .iter()
+            .enumerate()
+            .flat_map(|(file, r)| r.logs.iter().map(move |l| (file, l)))
+    }
+
+    /// The pod template a running pod was made from: by `Controlled By`, then by name prefix,
+    /// then by labels, within a namespace both can share.
+    pub fn owner_template(&self, pod: &PodView) -> Option<usize> {
+        let same_namespace = |t: &PodTemplate| match (pod.namespace, &self.objects[t.object].namespace) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
+        };
+        let named = |kind: &str, name: &str| {
+            self.templates.iter().position(|t| {
+                let o = &self.objects[t.object];
+                o.kind == kind && o.name.as_deref() == Some(name) && same_namespace(t)
+            })
+        };
+        if let Some((kind, name)) = pod.controlled_by.and_then(|c| c.split_once('/')) {
+            let found = match kind {
+                "ReplicaSet" => named("ReplicaSet", name).or_else(|| named("Deployment", strip_suffix(name))),
+                "Job" => named("Job", name).or_else(|| named("CronJob", strip_suffix(name))),
+                other => named(other, name),
+            };
+            if found.is_some() {
+                return found;
+            }
+        }
+        if let Some(pod_name) = pod.name {
+            let by_prefix = self
+                .templates
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| same_namespace(t))
+                .filter_map(|(i, t)| {
+                    let name = self.objects[t.object].name.as_deref()?;
+                    (pod_name == name || pod_name.starts_with(&format!("{name}-"))).then_some((name.len(), i))
+                })
+                .max();
+            if let Some((_, i)) = by_prefix {
+                return Some(i);
+            }
+        }
+        self.templates.iter().position(|t| {
+            let labels = t.label_pairs();
+            same_namespace(t) && !labels.is_empty() && labels.iter().all(|l| pod.labels.contains(l))
+        })
     }
 
     pub fn file_count(&self) -> usize {
@@ -270,6 +379,11 @@ impl<'a> Workspace<'a> {
             o.name.as_deref() == Some(name) && o.may_share_namespace(near)
         })
     }
+}
+
+/// `web-7d4b9c8f6` -> `web`, `klines-28934520` -> `klines`.
+fn strip_suffix(name: &str) -> &str {
+    name.rsplit_once('-').map_or(name, |(head, _)| head)
 }
 
 fn collect_objects<'a>(

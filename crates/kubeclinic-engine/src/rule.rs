@@ -11,6 +11,15 @@ pub enum Category {
     Syntax,
     Networking,
     Images,
+    /// Containers that start and then fail: crashes, OOM kills, probes.
+    Containers,
+    Scheduling,
+    /// ConfigMaps, Secrets and the keys pods read from them.
+    Configuration,
+    Storage,
+    Security,
+    /// The cluster runs something else than the manifests say.
+    Drift,
 }
 
 impl Category {
@@ -19,6 +28,12 @@ impl Category {
             Category::Syntax => "syntax",
             Category::Networking => "networking",
             Category::Images => "images",
+            Category::Containers => "containers",
+            Category::Scheduling => "scheduling",
+            Category::Configuration => "configuration",
+            Category::Storage => "storage",
+            Category::Security => "security",
+            Category::Drift => "drift",
         }
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod describe;
 pub mod events;
+pub mod pod;
 pub mod regions;
 
 use describe::Describe;

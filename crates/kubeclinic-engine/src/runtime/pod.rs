@@ -1,0 +1,147 @@
+//! A pod as `kubectl describe pod` showed it: its containers' states and its events.
+
+use super::describe::{Describe, Field};
+use super::events::Event;
+use crate::text::TextRange;
+
+/// A container state block: `State: Waiting / Reason: CrashLoopBackOff`, or `Last State:
+/// Terminated / Reason: OOMKilled / Exit Code: 137`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ContainerStateView {
+    /// `Waiting`, `Running` or `Terminated`.
+    pub state: String,
+    pub reason: Option<String>,
+    pub exit_code: Option<i32>,
+    pub message: Option<String>,
+    /// The bytes that prove it: the Reason value, else the state line.
+    pub range: TextRange,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ContainerView {
+    pub name: String,
+    pub init: bool,
+    pub image: Option<(String, TextRange)>,
+    pub state: Option<ContainerStateView>,
+    pub last_state: Option<ContainerStateView>,
+    pub ready: Option<bool>,
+    pub restarts: u32,
+    /// `(resource, quantity, range)` from Limits / Requests.
+    pub limits: Vec<(String, String, TextRange)>,
+    pub requests: Vec<(String, String, TextRange)>,
+    /// `(name, value, range)` from Environment.
+    pub env: Vec<(String, String, TextRange)>,
+    /// The Liveness / Readiness / Startup lines (`http-get http://:8080/healthz delay=0s ...`).
+    pub probes: Vec<(String, String, TextRange)>,
+    /// The container's name line in the describe.
+    pub anchor: TextRange,
+}
+
+#[derive(Clone, Debug)]
+pub struct PodView<'a> {
+    pub name: Option<&'a str>,
+    pub namespace: Option<&'a str>,
+    /// `ReplicaSet/web-7d4b9c8f6` from `Controlled By`.
+    pub controlled_by: Option<&'a str>,
+    pub status: Option<&'a str>,
+    /// Pod-level `Reason` (`Evicted`) and `Message`.
+    pub reason: Option<&'a Field>,
+    pub message: Option<&'a str>,
+    pub labels: Vec<(&'a str, &'a str)>,
+    pub containers: Vec<ContainerView>,
+    pub events: &'a [Event],
+    /// The `Name:` line.
+    pub anchor: TextRange,
+}
+
+impl<'a> PodView<'a> {
+    pub fn from_describe(d: &'a Describe) -> Self {
+        let mut containers = Vec::new();
+        for (section, init) in [("Init Containers", true), ("Containers", false)] {
+            for c in d.children(&[section]) {
+                containers.push(container(d, section, c, init));
+            }
+        }
+        let labels = d
+            .top("Labels")
+            .map(|f| {
+                f.value
+                    .lines()
+                    .filter_map(|l| l.trim().split_once('='))
+                    .collect()
+            })
+            .unwrap_or_default();
+        PodView {
+            name: d.value("Name"),
+            namespace: d.value("Namespace"),
+            controlled_by: d.value("Controlled By"),
+            status: d.value("Status"),
+            reason: d.top("Reason"),
+            message: d.value("Message"),
+            labels,
+            containers,
+            events: &d.events,
+            anchor: d.top("Name").map_or(d.range, |f| f.line),
+        }
+    }
+
+    pub fn container(&self, name: &str) -> Option<&ContainerView> {
+        self.containers.iter().find(|c| c.name == name)
+    }
+
+    /// Events of this pod whose reason is one of `reasons`.
+    pub fn events_with(&self, reasons: &[&str]) -> Vec<&'a Event> {
+        let events: &'a [Event] = self.events;
+        events.iter().filter(|e| reasons.contains(&e.reason.as_str())).collect()
+    }
+
+    /// True when every container is running and ready: old warnings are history.
+    pub fn is_healthy(&self) -> bool {
+        !self.containers.is_empty()
+            && self.containers.iter().filter(|c| !c.init).all(|c| {
+                c.ready == Some(true) && c.state.as_ref().is_some_and(|s| s.state == "Running")
+            })
+    }
+}
+
+fn container(d: &Describe, section: &str, field: &Field, init: bool) -> ContainerView {
+    let name = field.key.clone();
+    let path = [section, name.as_str()];
+    let value = |key: &str| d.child(&path, key);
+    let state = |key: &str| {
+        let f = value(key)?;
+        let inner = [section, name.as_str(), key];
+        let reason = d.child(&inner, "Reason");
+        let exit_code = d.child(&inner, "Exit Code").and_then(|f| f.value.parse().ok());
+        Some(ContainerStateView {
+            state: f.value.clone(),
+            reason: reason.map(|r| r.value.clone()),
+            exit_code,
+            message: d.child(&inner, "Message").map(|m| m.value.clone()),
+            range: reason.map_or(f.line, |r| r.value_range),
+        })
+    };
+    let list = |key: &str| -> Vec<(String, String, TextRange)> {
+        d.children(&[section, name.as_str(), key])
+            .into_iter()
+            .map(|f| (f.key.clone(), f.value.clone(), f.line))
+            .collect()
+    };
+    ContainerView {
+        image: value("Image").map(|f| (f.value.clone(), f.value_range)),
+        state: state("State"),
+        last_state: state("Last State"),
+        ready: value("Ready").map(|f| f.value == "True"),
+        restarts: value("Restart Count").and_then(|f| f.value.parse().ok()).unwrap_or(0),
+        limits: list("Limits"),
+        requests: list("Requests"),
+        env: list("Environment"),
+        probes: ["Liveness", "Readiness", "Startup"]
+            .iter()
+            .filter_map(|k| value(k).map(|f| (k.to_string(), f.value.clone(), f.line)))
+            .collect(),
+        anchor: field.line,
+        name,
+        init,
+    }
+}

@@ -1,0 +1,304 @@
+// Drives the built app (dist/, from `trunk build --release`) in headless Chromium.
+// Run from the repository root: `node --test tests/browser/`.
+//
+// Serves dist/ on 127.0.0.1 with Node's http module, records every request the page makes and
+// checks that none leaves that server.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..', '..');
+const dist = path.join(root, 'dist');
+const example = fs.readFileSync(
+  path.join(root, 'tests/fixtures/examples/petrosa-extractor.yaml'),
+  'utf8',
+);
+
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+  '.json': 'application/json',
+};
+
+// Line 15 holds the image; the non-ASCII comments make UTF-16 columns differ from bytes.
+const LATEST = `# web: the front end 🚀
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web # ünïcödé 😀
+          image: nginx:latest
+`;
+
+const LOCALHOST = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  selector:
+    matchLabels: {app: api}
+  template:
+    metadata:
+      labels: {app: api}
+    spec:
+      containers:
+        - name: api
+          image: example/api:1.2.3
+          env:
+            - name: DATABASE_URL
+              value: postgresql://u@localhost:5432/db
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: db
+spec:
+  selector: {app: db}
+  ports:
+    - port: 5432
+`;
+
+// The quote on line 6 is never closed.
+const BROKEN = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: broken
+data:
+  key: "unterminated
+  other: value
+`;
+
+let server;
+let origin;
+let context;
+let page;
+let profile;
+const requests = [];
+const pageErrors = [];
+const consoleErrors = [];
+
+function serve(req, res) {
+  const pathname = decodeURIComponent(new URL(req.url, 'http://localhost').pathname);
+  const file = path.resolve(dist, '.' + (pathname.endsWith('/') ? pathname + 'index.html' : pathname));
+  if (!file.startsWith(dist + path.sep)) {
+    res.writeHead(403).end();
+    return;
+  }
+  fs.readFile(file, (error, body) => {
+    if (error) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    const type = TYPES[path.extname(file)] || 'application/octet-stream';
+    res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' }).end(body);
+  });
+}
+
+before(async () => {
+  assert.ok(
+    fs.existsSync(path.join(dist, 'index.html')),
+    'dist/index.html is missing: run `wasm_build trunk build --release` first',
+  );
+  server = http.createServer(serve);
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${server.address().port}`;
+
+  profile = fs.mkdtempSync(path.join(os.tmpdir(), 'kubeclinic-chromium-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    acceptDownloads: true,
+    viewport: { width: 1360, height: 860 },
+  });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
+  context.on('request', (request) => requests.push(request.url()));
+  page = context.pages()[0] || (await context.newPage());
+  page.setDefaultTimeout(10_000);
+  page.on('pageerror', (error) => pageErrors.push(String(error)));
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+});
+
+after(async () => {
+  await context?.close();
+  await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
+  if (profile) fs.rmSync(profile, { recursive: true, force: true });
+});
+
+const finding = (rule, line) =>
+  page.locator(`li.finding[data-rule="${rule}"]${line ? `[data-line="${line}"]` : ''}`);
+
+async function editorSelection() {
+  return page.$eval('[data-testid=editor]', (area) => ({
+    text: area.value.substring(area.selectionStart, area.selectionEnd),
+    start: area.selectionStart,
+    scrollTop: area.scrollTop,
+    focused: document.activeElement === area,
+  }));
+}
+
+async function typeManifest(text) {
+  await page.fill('[data-testid=editor]', text);
+}
+
+async function showTab(name) {
+  await page.click(`[data-testid=tab-${name}]`);
+}
+
+test('the browser app', async (t) => {
+  await t.test('opens with the example already diagnosed', async () => {
+    await page.goto(`${origin}/`);
+    await finding('netpol-selects-nothing', 22).waitFor();
+    await finding('image-tag-placeholder', 63).waitFor();
+    await finding('localhost-in-env', 41).waitFor();
+    assert.equal(await page.inputValue('[data-testid=editor]'), example);
+    const card = finding('netpol-selects-nothing', 22);
+    assert.match(await card.innerText(), /line 22/);
+    assert.match(await card.innerText(), /ERROR|error/);
+    assert.match(await card.innerText(), /default-deny policy/);
+    assert.match(await card.locator('.fix').innerText(), /unsafe/i);
+    const placeholder = await finding('image-tag-placeholder', 63).innerText();
+    assert.match(placeholder, /container klines-extractor/);
+    assert.match(placeholder, /display-only/i);
+    assert.match(await page.innerText('[data-testid=summary]'), /2 errors/);
+  });
+
+  await t.test('clicking a finding selects its range in the editor', async () => {
+    await finding('netpol-selects-nothing', 22).locator('.finding-head').click();
+    let selection = await editorSelection();
+    assert.ok(selection.focused, 'the editor has the focus');
+    assert.ok(selection.text.startsWith('app: binance-data-extractor'), selection.text);
+    assert.equal(selection.start, example.indexOf('app: binance-data-extractor'));
+
+    await finding('image-tag-placeholder', 63).locator('.finding-head').click();
+    selection = await editorSelection();
+    assert.equal(selection.text, 'yurisa2/petrosa-binance-data-extractor:VERSION_PLACEHOLDER');
+    assert.ok(selection.scrollTop > 0, 'the editor scrolled to line 63');
+  });
+
+  await t.test('typing a new manifest is diagnosed live', async () => {
+    await typeManifest(LATEST);
+    await finding('image-tag-latest', 15).waitFor();
+    assert.equal(await finding('netpol-selects-nothing').count(), 0);
+    await finding('image-tag-latest', 15).locator('.finding-head').click();
+    const selection = await editorSelection();
+    assert.equal(selection.text, 'nginx:latest', 'UTF-16 offsets select the image');
+  });
+
+  await t.test('the patched YAML view applies the localhost fix', async () => {
+    await typeManifest(LOCALHOST);
+    await finding('localhost-in-env', 17).waitFor();
+    await showTab('patched');
+    const patched = page.locator('[data-testid=patched-text]');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=patched-text]')?.textContent.includes('@db:5432'),
+    );
+    assert.match(await patched.innerText(), /postgresql:\/\/u@db:5432\/db/);
+    assert.match(await page.locator('[data-testid=diff] .diff-add').allInnerTexts().then(String), /@db:5432/);
+    assert.match(await page.locator('[data-testid=diff] .diff-del').allInnerTexts().then(String), /@localhost:5432/);
+
+    // Without unsafe fixes the address stays and the fix is listed as a suggestion.
+    await page.click('[data-testid=include-unsafe]');
+    await page.locator('[data-testid=suggestions] li[data-rule="localhost-in-env"]').waitFor();
+    assert.match(await patched.innerText(), /@localhost:5432/);
+    assert.equal(await page.locator('[data-testid=diff]').count(), 0);
+    await page.click('[data-testid=include-unsafe]');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=patched-text]')?.textContent.includes('@db:5432'),
+    );
+  });
+
+  await t.test('Copy and Download hand over the patched text', async () => {
+    const expected = await page.locator('[data-testid=patched-text]').textContent();
+    await page.click('[data-testid=copy]');
+    const status = page.locator('[data-testid=copy-status]');
+    await status.waitFor();
+    assert.match(await status.innerText(), /Copied/);
+    const copied = await page.evaluate(() => navigator.clipboard.readText()).catch(() => null);
+    if (copied !== null) assert.equal(copied, expected);
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('[data-testid=download]'),
+    ]);
+    assert.equal(download.suggestedFilename(), 'kubeclinic-patched.yaml');
+    const saved = fs.readFileSync(await download.path(), 'utf8');
+    assert.equal(saved, expected);
+  });
+
+  await t.test('broken YAML is reported and the page keeps working', async () => {
+    await showTab('findings');
+    await typeManifest(BROKEN);
+    await finding('yaml-syntax-error', 6).waitFor();
+    assert.match(await finding('yaml-syntax-error', 6).innerText(), /not valid YAML/);
+    await typeManifest(LATEST);
+    await finding('image-tag-latest', 15).waitFor();
+    assert.equal(await finding('yaml-syntax-error').count(), 0);
+  });
+
+  await t.test('a reload keeps the text; the example can be reloaded', async () => {
+    await page.reload();
+    await finding('image-tag-latest', 15).waitFor();
+    assert.equal(await page.inputValue('[data-testid=editor]'), LATEST);
+    await page.click('[data-testid=load-example]');
+    await finding('netpol-selects-nothing', 22).waitFor();
+    assert.equal(await page.inputValue('[data-testid=editor]'), example);
+  });
+
+  await t.test('the rule reference lists every rule with its docs', async () => {
+    await finding('image-tag-placeholder', 63).locator('.rule-link button').click();
+    const rule = page.locator('details.rule[data-rule="image-tag-placeholder"]');
+    await rule.waitFor();
+    assert.ok(await rule.evaluate((details) => details.open), 'the rule is open');
+    assert.match(await rule.textContent(), /Why is this bad\?/);
+    const ids = await page.locator('details.rule').evaluateAll((all) => all.map((d) => d.dataset.rule));
+    for (const id of ['yaml-syntax-error', 'netpol-selects-nothing', 'localhost-in-env', 'image-tag-latest']) {
+      assert.ok(ids.includes(id), `${id} in ${ids}`);
+    }
+  });
+
+  await t.test('nothing left the local server and nothing failed', async () => {
+    const outside = requests.filter((url) => {
+      const { protocol } = new URL(url);
+      if (protocol === 'data:' || protocol === 'blob:') return false;
+      return new URL(url).origin !== origin;
+    });
+    assert.deepEqual(outside, []);
+    assert.ok(requests.some((url) => url.endsWith('.wasm')), 'the wasm came from the local server');
+    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(consoleErrors, []);
+    assert.equal(await page.locator('#fatal').count(), 0);
+  });
+});
