@@ -105,7 +105,7 @@ fn assert_comments_kept(original: &str, patched: &str, finding: &Finding) {
 
 #[test]
 fn every_rule_has_fixtures_and_snapshots() {
-    for entry in rules::REGISTRY {
+    for entry in rules::REGISTRY.iter() {
         let dir = fixtures_dir().join(entry.meta.id);
         for name in ["invalid", "valid"] {
             let path = fixture(&dir, name);
@@ -133,7 +133,7 @@ fn every_rule_has_fixtures_and_snapshots() {
 
 #[test]
 fn every_fix_parses_cures_keeps_comments_and_is_idempotent() {
-    for entry in rules::REGISTRY {
+    for entry in rules::REGISTRY.iter() {
         let file = load(&fixture(&fixtures_dir().join(entry.meta.id), "invalid"));
         let files = [file.clone()];
         let report = check(&files);
@@ -175,7 +175,7 @@ fn every_fix_parses_cures_keeps_comments_and_is_idempotent() {
 
 #[test]
 fn doc_examples_fail_and_their_fixed_versions_pass() {
-    for entry in rules::REGISTRY {
+    for entry in rules::REGISTRY.iter() {
         let meta = entry.meta;
         for heading in [
             "What it does",

@@ -179,7 +179,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                     write(&mut stdout, &(json + "\n"))?;
                 }
                 Format::Human => {
-                    for e in rules::REGISTRY {
+                    for e in rules::REGISTRY.iter() {
                         let m = e.meta;
                         write(
                             &mut stdout,

@@ -1,19 +1,35 @@
-//! Every rule, registered once. Each rule lives in its own file under its category.
+//! Every rule, registered once. Each rule lives in its own file under its category, and each
+//! category lists its rules in its `RULES`.
 
+pub mod configuration;
+pub mod containers;
+pub mod drift;
 pub mod images;
 pub mod networking;
+pub mod scheduling;
+pub mod security;
+pub mod storage;
 pub mod syntax;
+
+use std::sync::LazyLock;
 
 use crate::rule::{RuleEntry, RuleMeta};
 
-pub const REGISTRY: &[RuleEntry] = &[
-    RuleEntry::of::<syntax::yaml_syntax_error::YamlSyntaxError>(),
-    RuleEntry::of::<networking::netpol_selects_nothing::NetpolSelectsNothing>(),
-    RuleEntry::of::<networking::localhost_in_env::LocalhostInEnv>(),
-    RuleEntry::of::<images::image_tag_placeholder::ImageTagPlaceholder>(),
-    RuleEntry::of::<images::image_tag_latest::ImageTagLatest>(),
-    RuleEntry::of::<images::image_tag_missing::ImageTagMissing>(),
-];
+/// All rules, category by category.
+pub static REGISTRY: LazyLock<Vec<RuleEntry>> = LazyLock::new(|| {
+    [
+        syntax::RULES,
+        networking::RULES,
+        images::RULES,
+        containers::RULES,
+        scheduling::RULES,
+        configuration::RULES,
+        storage::RULES,
+        security::RULES,
+        drift::RULES,
+    ]
+    .concat()
+});
 
 /// Looks a rule up by its id.
 pub fn find(id: &str) -> Option<&'static RuleMeta> {

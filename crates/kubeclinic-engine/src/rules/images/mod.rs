@@ -6,11 +6,18 @@ pub mod image_tag_placeholder;
 pub mod reference;
 
 use crate::diagnostic::{Applicability, Edit, Fix};
+use crate::rule::RuleEntry;
 use crate::model::{Container, Workspace};
 use crate::text::TextRange;
 use crate::yaml::{render_scalar, scalar_content_range, Node, ScalarStyle};
 
 use reference::ImageReference;
+
+pub const RULES: &[RuleEntry] = &[
+    RuleEntry::of::<image_tag_placeholder::ImageTagPlaceholder>(),
+    RuleEntry::of::<image_tag_latest::ImageTagLatest>(),
+    RuleEntry::of::<image_tag_missing::ImageTagMissing>(),
+];
 
 /// The placeholder a person replaces with the version they mean to run.
 pub const PIN_PLACEHOLDER: &str = "<pin-a-version>";

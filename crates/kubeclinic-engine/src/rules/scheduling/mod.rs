@@ -1,0 +1,5 @@
+//! Pods the scheduler cannot place: resources, affinity, taints, quotas.
+
+use crate::rule::RuleEntry;
+
+pub const RULES: &[RuleEntry] = &[];

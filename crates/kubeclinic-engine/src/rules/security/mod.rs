@@ -1,0 +1,5 @@
+//! Pods refused by admission or security settings.
+
+use crate::rule::RuleEntry;
+
+pub const RULES: &[RuleEntry] = &[];
