@@ -251,7 +251,10 @@ impl<'a> Workspace<'a> {
                     .observed
                     .iter()
                     .filter(|o| o.kind == "Pod")
-                    .map(move |o| ObservedPod { file, pod: PodView::from_describe(&o.describe) })
+                    .map(move |o| ObservedPod {
+                        file,
+                        pod: PodView::from_describe(&o.describe),
+                    })
             })
             .collect();
         Self {
@@ -270,17 +273,28 @@ impl<'a> Workspace<'a> {
         for (file, runtime) in self.parsed.runtime.iter().enumerate() {
             for observed in &runtime.observed {
                 let pod = self.pods.iter().position(|p| {
-                    p.file == file && std::ptr::eq(p.pod.events.as_ptr(), observed.describe.events.as_ptr())
+                    p.file == file
+                        && std::ptr::eq(p.pod.events.as_ptr(), observed.describe.events.as_ptr())
                 });
                 for event in &observed.describe.events {
-                    out.push(EventAt { file, event, pod, observed: Some(observed) });
+                    out.push(EventAt {
+                        file,
+                        event,
+                        pod,
+                        observed: Some(observed),
+                    });
                 }
             }
             for event in &runtime.events {
-                let pod = event.object_name().and_then(|name| {
-                    self.pods.iter().position(|p| p.pod.name == Some(name))
+                let pod = event
+                    .object_name()
+                    .and_then(|name| self.pods.iter().position(|p| p.pod.name == Some(name)));
+                out.push(EventAt {
+                    file,
+                    event,
+                    pod,
+                    observed: None,
                 });
-                out.push(EventAt { file, event, pod, observed: None });
             }
         }
         out
@@ -299,10 +313,11 @@ impl<'a> Workspace<'a> {
     /// The pod template a running pod was made from: by `Controlled By`, then by name prefix,
     /// then by labels, within a namespace both can share.
     pub fn owner_template(&self, pod: &PodView) -> Option<usize> {
-        let same_namespace = |t: &PodTemplate| match (pod.namespace, &self.objects[t.object].namespace) {
-            (Some(a), Some(b)) => a == b,
-            _ => true,
-        };
+        let same_namespace =
+            |t: &PodTemplate| match (pod.namespace, &self.objects[t.object].namespace) {
+                (Some(a), Some(b)) => a == b,
+                _ => true,
+            };
         let named = |kind: &str, name: &str| {
             self.templates.iter().position(|t| {
                 let o = &self.objects[t.object];
@@ -311,7 +326,9 @@ impl<'a> Workspace<'a> {
         };
         if let Some((kind, name)) = pod.controlled_by.and_then(|c| c.split_once('/')) {
             let found = match kind {
-                "ReplicaSet" => named("ReplicaSet", name).or_else(|| named("Deployment", strip_suffix(name))),
+                "ReplicaSet" => {
+                    named("ReplicaSet", name).or_else(|| named("Deployment", strip_suffix(name)))
+                }
                 "Job" => named("Job", name).or_else(|| named("CronJob", strip_suffix(name))),
                 other => named(other, name),
             };
@@ -327,7 +344,8 @@ impl<'a> Workspace<'a> {
                 .filter(|(_, t)| same_namespace(t))
                 .filter_map(|(i, t)| {
                     let name = self.objects[t.object].name.as_deref()?;
-                    (pod_name == name || pod_name.starts_with(&format!("{name}-"))).then_some((name.len(), i))
+                    (pod_name == name || pod_name.starts_with(&format!("{name}-")))
+                        .then_some((name.len(), i))
                 })
                 .max();
             if let Some((_, i)) = by_prefix {
@@ -338,6 +356,14 @@ impl<'a> Workspace<'a> {
             let labels = t.label_pairs();
             same_namespace(t) && !labels.is_empty() && labels.iter().all(|l| pod.labels.contains(l))
         })
+    }
+
+    /// The manifest's container that a running pod's container `name` came from.
+    pub fn manifest_container(&self, pod: &PodView, name: &str) -> Option<(usize, &'a Node)> {
+        let template = self.owner_template(pod)?;
+        self.containers_of(template)
+            .find(|c| c.name == Some(name))
+            .map(|c| (template, c.node))
     }
 
     pub fn file_count(&self) -> usize {

@@ -17,7 +17,13 @@ pub enum Value {
 
 /// Sets `path` under the mapping `base` to `value`: replaces an existing scalar, or inserts the
 /// missing keys after the last entry of the deepest mapping that exists.
-pub fn set_path(ws: &Workspace, file: FileId, base: &Node, path: &[&str], value: &Value) -> Option<Edit> {
+pub fn set_path(
+    ws: &Workspace,
+    file: FileId,
+    base: &Node,
+    path: &[&str],
+    value: &Value,
+) -> Option<Edit> {
     let mut node = base;
     let mut depth = 0;
     while depth < path.len() {
@@ -26,7 +32,15 @@ pub fn set_path(ws: &Workspace, file: FileId, base: &Node, path: &[&str], value:
             Some(next) if is_empty(next) && depth + 1 < path.len() => {
                 node = next;
                 depth += 1;
-                return Some(fill_empty(ws, file, node, &path[depth..], value, path[depth - 1], base));
+                return Some(fill_empty(
+                    ws,
+                    file,
+                    node,
+                    &path[depth..],
+                    value,
+                    path[depth - 1],
+                    base,
+                ));
             }
             Some(next) if next.is_mapping() || depth + 1 == path.len() => {
                 node = next;
@@ -43,7 +57,11 @@ pub fn set_path(ws: &Workspace, file: FileId, base: &Node, path: &[&str], value:
         if is_empty(node) && node.as_scalar().is_some() {
             let key = find_entry(base, path[depth - 1], node)?;
             let at = line_end(ws, file, key.span.end);
-            return Some(Edit::insert(file, at, format!(" {}", render_scalar(text, ScalarStyle::Plain))));
+            return Some(Edit::insert(
+                file,
+                at,
+                format!(" {}", render_scalar(text, ScalarStyle::Plain)),
+            ));
         }
         let style = node.as_scalar().map_or(ScalarStyle::Plain, |s| s.style);
         return Some(Edit::replace(file, node.span, render_scalar(text, style)));
@@ -76,7 +94,11 @@ fn step(ws: &Workspace, file: FileId, base: &Node) -> usize {
         .iter()
         .find_map(|e| {
             let inner = e.value.entries().first()?;
-            let delta = column(ws, file, inner.key.span.start).checked_sub(column(ws, file, e.key.span.start))?;
+            let delta = column(ws, file, inner.key.span.start).checked_sub(column(
+                ws,
+                file,
+                e.key.span.start,
+            ))?;
             (delta > 0 && !e.value.flow).then_some(delta)
         })
         .unwrap_or(2)
@@ -111,30 +133,59 @@ fn render_nested(keys: &[&str], value: &Value, indent: usize, step: usize) -> St
 }
 
 fn render_flow(keys: &[&str], value: &Value) -> Option<String> {
-    let Value::Scalar(text) = value else { return None };
+    let Value::Scalar(text) = value else {
+        return None;
+    };
     let mut out = render_scalar(text, ScalarStyle::Plain);
     for key in keys.iter().skip(1).rev() {
         out = format!("{{{}: {out}}}", render_scalar(key, ScalarStyle::Plain));
     }
-    Some(format!("{}: {out}", render_scalar(keys[0], ScalarStyle::Plain)))
+    Some(format!(
+        "{}: {out}",
+        render_scalar(keys[0], ScalarStyle::Plain)
+    ))
 }
 
 /// Adds `keys` (nested) at the end of the mapping `node`.
-fn insert_into(ws: &Workspace, file: FileId, node: &Node, keys: &[&str], value: &Value) -> Option<Edit> {
+fn insert_into(
+    ws: &Workspace,
+    file: FileId,
+    node: &Node,
+    keys: &[&str],
+    value: &Value,
+) -> Option<Edit> {
     let last = node.entries().last()?;
     if node.flow {
         let close = node.span.end.checked_sub(1)?;
-        return Some(Edit::insert(file, close, format!(", {}", render_flow(keys, value)?)));
+        return Some(Edit::insert(
+            file,
+            close,
+            format!(", {}", render_flow(keys, value)?),
+        ));
     }
     let indent = column(ws, file, node.entries()[0].key.span.start);
     let at = line_end(ws, file, last.value.span.end.max(last.key.span.end));
-    Some(Edit::insert(file, at, render_nested(keys, value, indent, step(ws, file, node))))
+    Some(Edit::insert(
+        file,
+        at,
+        render_nested(keys, value, indent, step(ws, file, node)),
+    ))
 }
 
 /// Replaces an empty value (`resources: {}` or `resources:`) with the nested keys.
-fn fill_empty(ws: &Workspace, file: FileId, node: &Node, keys: &[&str], value: &Value, parent_key: &str, base: &Node) -> Edit {
+fn fill_empty(
+    ws: &Workspace,
+    file: FileId,
+    node: &Node,
+    keys: &[&str],
+    value: &Value,
+    parent_key: &str,
+    base: &Node,
+) -> Edit {
     let parent = find_entry(base, parent_key, node);
-    let key_column = parent.map_or(column(ws, file, node.span.start), |k| column(ws, file, k.span.start));
+    let key_column = parent.map_or(column(ws, file, node.span.start), |k| {
+        column(ws, file, k.span.start)
+    });
     let step = step(ws, file, base);
     if keys.is_empty() {
         let content = match value {
@@ -191,23 +242,55 @@ mod tests {
 
     #[test]
     fn an_existing_scalar_is_replaced_in_place() {
-        let out = patched(POD, &["resources", "limits", "memory"], Value::Scalar("256Mi".into()));
-        assert_eq!(out, POD.replace("memory: 128Mi # tight", "memory: 256Mi # tight"));
+        let out = patched(
+            POD,
+            &["resources", "limits", "memory"],
+            Value::Scalar("256Mi".into()),
+        );
+        assert_eq!(
+            out,
+            POD.replace("memory: 128Mi # tight", "memory: 256Mi # tight")
+        );
     }
 
     #[test]
     fn missing_keys_follow_their_siblings_indentation() {
-        let out = patched(POD, &["resources", "requests", "cpu"], Value::Scalar("100m".into()));
-        assert!(out.ends_with("          memory: 128Mi # tight\n        requests:\n          cpu: 100m\n"), "{out}");
+        let out = patched(
+            POD,
+            &["resources", "requests", "cpu"],
+            Value::Scalar("100m".into()),
+        );
+        assert!(
+            out.ends_with(
+                "          memory: 128Mi # tight\n        requests:\n          cpu: 100m\n"
+            ),
+            "{out}"
+        );
         let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: app\n    image: app:1\n";
-        let out = patched(text, &["resources", "limits", "memory"], Value::Scalar("1Gi".into()));
-        assert!(out.ends_with("    image: app:1\n    resources:\n      limits:\n        memory: 1Gi\n"), "{out}");
+        let out = patched(
+            text,
+            &["resources", "limits", "memory"],
+            Value::Scalar("1Gi".into()),
+        );
+        assert!(
+            out.ends_with("    image: app:1\n    resources:\n      limits:\n        memory: 1Gi\n"),
+            "{out}"
+        );
     }
 
     #[test]
     fn empty_flow_mappings_become_blocks() {
         let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: app\n      resources: {}\n      image: app:1\n";
-        let out = patched(text, &["resources", "limits", "memory"], Value::Scalar("1Gi".into()));
-        assert!(out.contains("      resources:\n        limits:\n          memory: 1Gi\n      image: app:1\n"), "{out}");
+        let out = patched(
+            text,
+            &["resources", "limits", "memory"],
+            Value::Scalar("1Gi".into()),
+        );
+        assert!(
+            out.contains(
+                "      resources:\n        limits:\n          memory: 1Gi\n      image: app:1\n"
+            ),
+            "{out}"
+        );
     }
 }

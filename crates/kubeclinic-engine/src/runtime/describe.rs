@@ -30,11 +30,15 @@ pub struct Describe {
 impl Describe {
     /// A top-level field (`Name`, `Namespace`, `Controlled By`).
     pub fn top(&self, key: &str) -> Option<&Field> {
-        self.fields.iter().find(|f| f.path.is_empty() && f.key == key)
+        self.fields
+            .iter()
+            .find(|f| f.path.is_empty() && f.key == key)
     }
 
     pub fn value(&self, key: &str) -> Option<&str> {
-        self.top(key).map(|f| f.value.as_str()).filter(|v| !v.is_empty() && *v != "<none>")
+        self.top(key)
+            .map(|f| f.value.as_str())
+            .filter(|v| !v.is_empty() && *v != "<none>")
     }
 
     /// Fields directly under `path`.
@@ -57,7 +61,11 @@ impl Describe {
         } else if has("Roles") || has("Taints") || has("Allocatable") {
             "Node"
         } else if has("Access Modes") && has("StorageClass") {
-            if has("Claim") || has("Reclaim Policy") { "PersistentVolume" } else { "PersistentVolumeClaim" }
+            if has("Claim") || has("Reclaim Policy") {
+                "PersistentVolume"
+            } else {
+                "PersistentVolumeClaim"
+            }
         } else if has("Schedule") && has("Concurrency Policy") {
             "CronJob"
         } else if has("Completions") || has("Completion Mode") {
@@ -72,7 +80,11 @@ impl Describe {
             "ReplicaSet"
         } else if has("Rules") && (has("Default backend") || has("Ingress Class")) {
             "Ingress"
-        } else if has("Endpoints") || has("TargetPort") || has("IP Families") || (has("Type") && has("Port")) {
+        } else if has("Endpoints")
+            || has("TargetPort")
+            || has("IP Families")
+            || (has("Type") && has("Port"))
+        {
             "Service"
         } else {
             "Object"
@@ -104,7 +116,9 @@ pub fn parse(lines: &[Line]) -> Describe {
             if indent == 0 && !trimmed.starts_with("Type") {
                 in_events = false;
             } else {
-                if trimmed.starts_with("Type ") || trimmed.chars().all(|c| c == '-' || c.is_whitespace()) {
+                if trimmed.starts_with("Type ")
+                    || trimmed.chars().all(|c| c == '-' || c.is_whitespace())
+                {
                     event_header = true;
                     continue;
                 }
@@ -141,13 +155,18 @@ pub fn parse(lines: &[Line]) -> Describe {
                     continue;
                 }
             }
-            out.unread.push((line.range, "not a `Key: value` line".into()));
+            out.unread
+                .push((line.range, "not a `Key: value` line".into()));
             continue;
         };
         while stack.last().is_some_and(|(i, _)| *i >= indent) {
             stack.pop();
         }
-        let value_range = if value.is_empty() { TextRange::empty(line.range.end) } else { line.find(value) };
+        let value_range = if value.is_empty() {
+            TextRange::empty(line.range.end)
+        } else {
+            line.find(value)
+        };
         out.fields.push(Field {
             path: stack.iter().map(|(_, k)| k.clone()).collect(),
             key: key.to_string(),
@@ -190,16 +209,34 @@ mod tests {
         let d = parse(&lines);
         assert_eq!(d.kind(), "Pod");
         assert_eq!(d.value("Namespace"), Some("shop"));
-        assert_eq!(d.top("Labels").unwrap().value, "app=web\npod-template-hash=7d4b9c8f6");
-        let reason = d.child(&["Containers", "web", "Last State"], "Reason").unwrap();
+        assert_eq!(
+            d.top("Labels").unwrap().value,
+            "app=web\npod-template-hash=7d4b9c8f6"
+        );
+        let reason = d
+            .child(&["Containers", "web", "Last State"], "Reason")
+            .unwrap();
         assert_eq!(reason.value, "OOMKilled");
-        assert_eq!(&POD[reason.value_range.start..reason.value_range.end], "OOMKilled");
-        assert_eq!(d.child(&["Containers", "web", "Limits"], "memory").unwrap().value, "128Mi");
-        assert_eq!(d.child(&["Containers", "web"], "Image").unwrap().value, "registry.local/web:1.4.0");
+        assert_eq!(
+            &POD[reason.value_range.start..reason.value_range.end],
+            "OOMKilled"
+        );
+        assert_eq!(
+            d.child(&["Containers", "web", "Limits"], "memory")
+                .unwrap()
+                .value,
+            "128Mi"
+        );
+        assert_eq!(
+            d.child(&["Containers", "web"], "Image").unwrap().value,
+            "registry.local/web:1.4.0"
+        );
         assert_eq!(d.events.len(), 2);
         assert_eq!(d.events[1].reason, "BackOff");
         assert_eq!(d.events[1].count, 25);
-        assert!(d.events[1].message.ends_with("web-7d4b9c8f6-abcde_shop(1234)"));
+        assert!(d.events[1]
+            .message
+            .ends_with("web-7d4b9c8f6-abcde_shop(1234)"));
         assert!(d.unread.is_empty(), "{:?}", d.unread);
     }
 
@@ -207,7 +244,12 @@ mod tests {
     fn a_truncated_describe_keeps_what_it_has() {
         let cut = &POD[..POD.find("    Ready:").unwrap() + 8];
         let d = parse(&lines(cut));
-        assert_eq!(d.child(&["Containers", "web", "Last State"], "Reason").unwrap().value, "OOMKilled");
+        assert_eq!(
+            d.child(&["Containers", "web", "Last State"], "Reason")
+                .unwrap()
+                .value,
+            "OOMKilled"
+        );
         assert!(d.events.is_empty());
     }
 }

@@ -28,7 +28,9 @@ impl Event {
 
     /// The object's name without its kind prefix: `pod/web-1` -> `web-1`.
     pub fn object_name(&self) -> Option<&str> {
-        self.object.as_deref().map(|o| o.split_once('/').map_or(o, |(_, n)| n))
+        self.object
+            .as_deref()
+            .map(|o| o.split_once('/').map_or(o, |(_, n)| n))
     }
 }
 
@@ -40,7 +42,8 @@ pub fn columns(text: &str) -> Vec<&str> {
     let mut start = None;
     let mut i = 0;
     while i < bytes.len() {
-        let gap = bytes[i] == b'\t' || (bytes[i] == b' ' && bytes.get(i + 1).is_some_and(|b| *b == b' ' || *b == b'\t'));
+        let gap = bytes[i] == b'\t'
+            || (bytes[i] == b' ' && bytes.get(i + 1).is_some_and(|b| *b == b' ' || *b == b'\t'));
         if gap {
             if let Some(s) = start.take() {
                 out.push(&text[s..i]);
@@ -75,7 +78,11 @@ pub fn parse_event_row(line: &Line, trimmed: &str) -> Option<Event> {
     if kind != "Normal" && kind != "Warning" {
         return None;
     }
-    let (reason, age, from) = (*cols.get(1)?, *cols.get(2).unwrap_or(&""), *cols.get(3).unwrap_or(&""));
+    let (reason, age, from) = (
+        *cols.get(1)?,
+        *cols.get(2).unwrap_or(&""),
+        *cols.get(3).unwrap_or(&""),
+    );
     let message = cols.get(4..).map(|m| m.join("  ")).unwrap_or_default();
     Some(Event {
         kind: kind.to_string(),
@@ -114,10 +121,16 @@ pub fn parse_table(lines: &[Line]) -> (Vec<Event>, Vec<(TextRange, String)>) {
             };
             let start = header[index].0;
             let end = header.get(index + 1).map_or(clean.len(), |(s, _)| *s);
-            let cell = clean.get(start.min(clean.len())..end.min(clean.len())).unwrap_or("");
+            let cell = clean
+                .get(start.min(clean.len())..end.min(clean.len()))
+                .unwrap_or("");
             // A value wider than its column pushes into the next one; MESSAGE takes the rest.
             if name == "MESSAGE" && index + 1 == header.len() {
-                return clean.get(start.min(clean.len())..).unwrap_or("").trim().to_string();
+                return clean
+                    .get(start.min(clean.len())..)
+                    .unwrap_or("")
+                    .trim()
+                    .to_string();
             }
             cell.trim().to_string()
         };
@@ -136,7 +149,9 @@ pub fn parse_table(lines: &[Line]) -> (Vec<Event>, Vec<(TextRange, String)>) {
             }
             continue;
         }
-        let count = get("COUNT").parse().unwrap_or_else(|_| count_of(&get("LAST SEEN")));
+        let count = get("COUNT")
+            .parse()
+            .unwrap_or_else(|_| count_of(&get("LAST SEEN")));
         events.push(Event {
             kind,
             reason: get("REASON"),
@@ -165,7 +180,9 @@ fn header_columns(header: &str) -> Vec<(usize, String)> {
 
 fn fallback_row(line: &Line, clean: &str, header: &[(usize, String)]) -> Option<Event> {
     let cols = columns(clean.trim());
-    let type_at = cols.iter().position(|c| *c == "Normal" || *c == "Warning")?;
+    let type_at = cols
+        .iter()
+        .position(|c| *c == "Normal" || *c == "Warning")?;
     let has_namespace = header.first().is_some_and(|(_, h)| h == "NAMESPACE");
     Some(Event {
         kind: cols[type_at].to_string(),
@@ -173,7 +190,10 @@ fn fallback_row(line: &Line, clean: &str, header: &[(usize, String)]) -> Option<
         age: cols.get(type_at.wrapping_sub(1)).unwrap_or(&"").to_string(),
         from: String::new(),
         object: cols.get(type_at + 2).map(|s| s.to_string()),
-        message: cols.get(type_at + 3..).map(|m| m.join("  ")).unwrap_or_default(),
+        message: cols
+            .get(type_at + 3..)
+            .map(|m| m.join("  "))
+            .unwrap_or_default(),
         count: 1,
         namespace: has_namespace.then(|| cols[0].to_string()),
         line: line.range,
@@ -194,7 +214,9 @@ mod tests {
         assert_eq!(events[0].reason, "FailedScheduling");
         assert_eq!(events[0].object_name(), Some("web-7d4b9c8f6-abcde"));
         assert_eq!(events[0].namespace.as_deref(), Some("shop"));
-        assert!(events[0].message.starts_with("0/3 nodes are available: 3 Insufficient cpu."));
+        assert!(events[0]
+            .message
+            .starts_with("0/3 nodes are available: 3 Insufficient cpu."));
     }
 
     #[test]

@@ -45,7 +45,10 @@ pub struct Runtime {
 
 impl Runtime {
     pub fn manifest_ranges(&self) -> impl Iterator<Item = TextRange> + '_ {
-        self.regions.iter().filter(|r| r.kind == RegionKind::Manifest).map(|r| r.range)
+        self.regions
+            .iter()
+            .filter(|r| r.kind == RegionKind::Manifest)
+            .map(|r| r.range)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -62,13 +65,20 @@ pub fn read(text: &str) -> Runtime {
     for region in &regions {
         let region_lines: Vec<Line> = all
             .iter()
-            .filter(|l| l.range.start >= region.range.start && l.range.end <= region.range.end && !(l.range.is_empty() && l.range.start == region.range.end))
+            .filter(|l| {
+                l.range.start >= region.range.start
+                    && l.range.end <= region.range.end
+                    && !(l.range.is_empty() && l.range.start == region.range.end)
+            })
             .cloned()
             .collect();
         match region.kind {
             RegionKind::Manifest => {}
             RegionKind::Command => {
-                logs_context = region_lines.first().map(|l| logs_target(&l.clean)).unwrap_or_default();
+                logs_context = region_lines
+                    .first()
+                    .map(|l| logs_target(&l.clean))
+                    .unwrap_or_default();
             }
             RegionKind::Describe => {
                 let describe = describe::parse(&region_lines);
@@ -87,12 +97,17 @@ pub fn read(text: &str) -> Runtime {
             }
             RegionKind::PodTable => {}
             RegionKind::Logs => {
-                out.logs.extend(region_lines.iter().filter(|l| !l.clean.trim().is_empty()).map(|l| LogLine {
-                    line: l.range,
-                    text: l.clean.clone(),
-                    pod: logs_context.0.clone(),
-                    container: logs_context.1.clone(),
-                }));
+                out.logs.extend(
+                    region_lines
+                        .iter()
+                        .filter(|l| !l.clean.trim().is_empty())
+                        .map(|l| LogLine {
+                            line: l.range,
+                            text: l.clean.clone(),
+                            pod: logs_context.0.clone(),
+                            container: logs_context.1.clone(),
+                        }),
+                );
             }
         }
     }

@@ -2,6 +2,7 @@
 
 use super::describe::{Describe, Field};
 use super::events::Event;
+use crate::diagnostic::ObjectRef;
 use crate::text::TextRange;
 
 /// A container state block: `State: Waiting / Reason: CrashLoopBackOff`, or `Last State:
@@ -85,6 +86,21 @@ impl<'a> PodView<'a> {
         }
     }
 
+    /// The pod as an object reference for findings.
+    pub fn reference(&self) -> ObjectRef {
+        ObjectRef {
+            kind: "Pod".into(),
+            namespace: self.namespace.map(String::from),
+            name: self.name.map(String::from),
+            source: None,
+        }
+    }
+
+    /// `pod web-1` as messages name it.
+    pub fn label(&self) -> String {
+        format!("pod {}", self.name.unwrap_or("<unnamed>"))
+    }
+
     pub fn container(&self, name: &str) -> Option<&ContainerView> {
         self.containers.iter().find(|c| c.name == name)
     }
@@ -92,7 +108,10 @@ impl<'a> PodView<'a> {
     /// Events of this pod whose reason is one of `reasons`.
     pub fn events_with(&self, reasons: &[&str]) -> Vec<&'a Event> {
         let events: &'a [Event] = self.events;
-        events.iter().filter(|e| reasons.contains(&e.reason.as_str())).collect()
+        events
+            .iter()
+            .filter(|e| reasons.contains(&e.reason.as_str()))
+            .collect()
     }
 
     /// True when every container is running and ready: old warnings are history.
@@ -112,7 +131,9 @@ fn container(d: &Describe, section: &str, field: &Field, init: bool) -> Containe
         let f = value(key)?;
         let inner = [section, name.as_str(), key];
         let reason = d.child(&inner, "Reason");
-        let exit_code = d.child(&inner, "Exit Code").and_then(|f| f.value.parse().ok());
+        let exit_code = d
+            .child(&inner, "Exit Code")
+            .and_then(|f| f.value.parse().ok());
         Some(ContainerStateView {
             state: f.value.clone(),
             reason: reason.map(|r| r.value.clone()),
@@ -132,7 +153,9 @@ fn container(d: &Describe, section: &str, field: &Field, init: bool) -> Containe
         state: state("State"),
         last_state: state("Last State"),
         ready: value("Ready").map(|f| f.value == "True"),
-        restarts: value("Restart Count").and_then(|f| f.value.parse().ok()).unwrap_or(0),
+        restarts: value("Restart Count")
+            .and_then(|f| f.value.parse().ok())
+            .unwrap_or(0),
         limits: list("Limits"),
         requests: list("Requests"),
         env: list("Environment"),

@@ -40,7 +40,9 @@ impl Line<'_> {
     /// codes make the raw bytes differ.
     pub fn find(&self, needle: &str) -> TextRange {
         match self.raw.find(needle) {
-            Some(i) if !needle.is_empty() => TextRange::new(self.range.start + i, self.range.start + i + needle.len()),
+            Some(i) if !needle.is_empty() => {
+                TextRange::new(self.range.start + i, self.range.start + i + needle.len())
+            }
             _ => self.range,
         }
     }
@@ -96,8 +98,10 @@ pub fn is_command(clean: &str) -> bool {
         .find_map(|p| t.find(p).filter(|&i| i < 60).map(|i| &t[i + p.len()..]));
     let command = after_prompt.unwrap_or(t);
     let first = command.split_whitespace().next().unwrap_or("");
-    matches!(first, "kubectl" | "k" | "oc" | "helm" | "minikube" | "kind" | "docker" | "stern")
-        && (after_prompt.is_some() || first == "kubectl")
+    matches!(
+        first,
+        "kubectl" | "k" | "oc" | "helm" | "minikube" | "kind" | "docker" | "stern"
+    ) && (after_prompt.is_some() || first == "kubectl")
 }
 
 fn is_describe_start(line: &str, next: Option<&str>) -> bool {
@@ -108,20 +112,34 @@ fn is_describe_start(line: &str, next: Option<&str>) -> bool {
         return false;
     }
     next.is_some_and(|n| {
-        ["Namespace:", "Labels:", "Roles:", "Annotations:", "CreationTimestamp:", "Priority:", "StorageClass:", "Selector:", "Type:"]
-            .iter()
-            .any(|k| n.starts_with(k))
+        [
+            "Namespace:",
+            "Labels:",
+            "Roles:",
+            "Annotations:",
+            "CreationTimestamp:",
+            "Priority:",
+            "StorageClass:",
+            "Selector:",
+            "Type:",
+        ]
+        .iter()
+        .any(|k| n.starts_with(k))
     })
 }
 
 pub fn is_events_header(clean: &str) -> bool {
     let t = clean.trim_start();
-    (t.starts_with("LAST SEEN") || t.starts_with("NAMESPACE")) && t.contains("REASON") && t.contains("MESSAGE")
+    (t.starts_with("LAST SEEN") || t.starts_with("NAMESPACE"))
+        && t.contains("REASON")
+        && t.contains("MESSAGE")
 }
 
 fn is_pod_table_header(clean: &str) -> bool {
     let t = clean.trim_start();
-    (t.starts_with("NAME ") || t.starts_with("NAMESPACE ")) && t.contains("READY") && t.contains("STATUS")
+    (t.starts_with("NAME ") || t.starts_with("NAMESPACE "))
+        && t.contains("READY")
+        && t.contains("STATUS")
 }
 
 fn starts_manifest(clean: &str) -> bool {
@@ -132,7 +150,8 @@ fn starts_manifest(clean: &str) -> bool {
         || t.starts_with("--- ")
         || t.starts_with("# Source:")
         || t == "{"
-        || t.starts_with("{\"") || t.starts_with("- apiVersion:")
+        || t.starts_with("{\"")
+        || t.starts_with("- apiVersion:")
 }
 
 /// A line at column 0 that cannot continue a YAML document: a traceback, a timestamped log line.
@@ -165,7 +184,11 @@ fn looks_like_log(clean: &str) -> bool {
         || t.starts_with("node:")
         || t.contains("Error:")
         || t.contains("Exception:")
-        || !(t.contains(": ") || t.ends_with(':') || t.starts_with('{') || t.starts_with('}') || t.starts_with(']'))
+        || !(t.contains(": ")
+            || t.ends_with(':')
+            || t.starts_with('{')
+            || t.starts_with('}')
+            || t.starts_with(']'))
 }
 
 /// Splits `text` into regions. Manifests keep all their lines; everything the YAML reader
@@ -180,7 +203,8 @@ pub fn carve(text: &str) -> Vec<Region> {
         let clean = line.clean.as_str();
         let next = lines.get(i + 1).map(|l| l.clean.as_str());
         let blank = clean.trim().is_empty();
-        let comment = clean.starts_with('#') && !is_command(clean) && !clean.starts_with("# Source:");
+        let comment =
+            clean.starts_with('#') && !is_command(clean) && !clean.starts_with("# Source:");
         let starts = if is_command(clean) {
             Some(RegionKind::Command)
         } else if is_describe_start(clean, next) {
@@ -196,11 +220,17 @@ pub fn carve(text: &str) -> Vec<Region> {
         };
         let (kind, new) = match (starts, current) {
             (Some(kind), _) => (kind, true),
-            (None, Some(RegionKind::Manifest)) if blank || comment || !looks_like_log(clean) => (RegionKind::Manifest, false),
-            (None, Some(RegionKind::Describe)) if blank || clean.starts_with([' ', '\t']) || !looks_like_log(clean) => {
+            (None, Some(RegionKind::Manifest)) if blank || comment || !looks_like_log(clean) => {
+                (RegionKind::Manifest, false)
+            }
+            (None, Some(RegionKind::Describe))
+                if blank || clean.starts_with([' ', '\t']) || !looks_like_log(clean) =>
+            {
                 (RegionKind::Describe, false)
             }
-            (None, Some(RegionKind::Events | RegionKind::PodTable)) if !blank && !comment => (current.unwrap_or(RegionKind::Logs), false),
+            (None, Some(RegionKind::Events | RegionKind::PodTable)) if !blank && !comment => {
+                (current.unwrap_or(RegionKind::Logs), false)
+            }
             (None, _) if blank || comment => {
                 pending.get_or_insert(line.range.start);
                 continue;
@@ -213,7 +243,11 @@ pub fn carve(text: &str) -> Vec<Region> {
                 (RegionKind::Manifest, true)
             }
             // Bytes no log or manifest holds: let the YAML reader say where reading stops.
-            (None, _) if clean.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\u{1b}')) => {
+            (None, _)
+                if clean
+                    .chars()
+                    .any(|c| c.is_control() && !matches!(c, '\t' | '\u{1b}')) =>
+            {
                 (RegionKind::Manifest, current != Some(RegionKind::Manifest))
             }
             (None, Some(RegionKind::Logs)) => (RegionKind::Logs, false),
@@ -222,7 +256,10 @@ pub fn carve(text: &str) -> Vec<Region> {
         let start = pending.take().unwrap_or(line.range.start);
         match regions.last_mut() {
             Some(last) if !new && last.kind == kind => last.range.end = line.range.end,
-            _ => regions.push(Region { kind, range: TextRange::new(start, line.range.end) }),
+            _ => regions.push(Region {
+                kind,
+                range: TextRange::new(start, line.range.end),
+            }),
         }
         current = (kind != RegionKind::Command).then_some(kind);
     }
@@ -231,7 +268,9 @@ pub fn carve(text: &str) -> Vec<Region> {
     }
     // Each region runs up to the next one, so no byte is left out.
     for i in 0..regions.len() {
-        let end = regions.get(i + 1).map_or(text.len(), |next| next.range.start);
+        let end = regions
+            .get(i + 1)
+            .map_or(text.len(), |next| next.range.start);
         regions[i].range.end = end;
     }
     regions
@@ -244,7 +283,16 @@ mod tests {
     fn kinds(text: &str) -> Vec<(RegionKind, String)> {
         carve(text)
             .into_iter()
-            .map(|r| (r.kind, text[r.range.start..r.range.end].lines().next().unwrap_or("").to_string()))
+            .map(|r| {
+                (
+                    r.kind,
+                    text[r.range.start..r.range.end]
+                        .lines()
+                        .next()
+                        .unwrap_or("")
+                        .to_string(),
+                )
+            })
             .collect()
     }
 
@@ -254,7 +302,13 @@ mod tests {
         let got: Vec<RegionKind> = kinds(text).into_iter().map(|(k, _)| k).collect();
         assert_eq!(
             got,
-            vec![RegionKind::Command, RegionKind::Describe, RegionKind::Command, RegionKind::Logs, RegionKind::Manifest]
+            vec![
+                RegionKind::Command,
+                RegionKind::Describe,
+                RegionKind::Command,
+                RegionKind::Logs,
+                RegionKind::Manifest
+            ]
         );
     }
 

@@ -47,7 +47,11 @@ pub fn parse_region(text: &str, region: TextRange) -> Vec<Document> {
 /// Cuts the text at `---` lines. Chunks holding only comments, directives or blank lines are
 /// joined to the following chunk so that a `# Source:` comment stays with its document.
 pub fn split_documents(text: &str, from: usize) -> Vec<TextRange> {
-    let start = if text[from..].starts_with('\u{feff}') { from + 3 } else { from };
+    let start = if text[from..].starts_with('\u{feff}') {
+        from + 3
+    } else {
+        from
+    };
     let mut cuts = vec![start];
     let mut offset = start;
     for line in text[start..].split_inclusive('\n') {

@@ -6,8 +6,8 @@ pub mod image_tag_placeholder;
 pub mod reference;
 
 use crate::diagnostic::{Applicability, Edit, Fix};
-use crate::rule::RuleEntry;
 use crate::model::{Container, Workspace};
+use crate::rule::RuleEntry;
 use crate::text::TextRange;
 use crate::yaml::{render_scalar, scalar_content_range, Node, ScalarStyle};
 
