@@ -1,0 +1,681 @@
+//! The only door to the engine. Turns a report and a fix outcome into plain view models that
+//! the components render: lines and columns counted the way a browser text area counts them
+//! (UTF-16), diffs split into coloured lines, rule docs split into blocks.
+//!
+//! Pure: no browser APIs here, so everything is tested natively with `cargo test`.
+
+use kubeclinic_engine::output::{locate, unified_diff};
+use kubeclinic_engine::rule::{FixAvailability, Reads};
+use kubeclinic_engine::rules::REGISTRY;
+use kubeclinic_engine::{
+    check, fix, Applicability, Finding, LineIndex, ObjectRef, PositionEncoding, Report, SourceFile,
+    TextRange,
+};
+
+/// The incident the app opens with: a NetworkPolicy that selects nothing, a localhost address
+/// and a tag placeholder.
+pub const EXAMPLE: &str = include_str!("../../tests/fixtures/examples/petrosa-extractor.yaml");
+pub const EXAMPLE_NAME: &str = "petrosa-extractor.yaml";
+
+/// The name the person's text goes by in diffs and downloads.
+pub const INPUT_NAME: &str = "manifest.yaml";
+
+/// A selection in the text area, in UTF-16 code units (what `setSelectionRange` takes).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Selection {
+    pub start: u32,
+    pub end: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FixView {
+    pub title: String,
+    /// `safe`, `unsafe` or `display-only`.
+    pub applicability: &'static str,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FindingView {
+    /// Position in the report; stable for one analysed text.
+    pub id: usize,
+    pub rule: &'static str,
+    /// `error`, `warning` or `info`.
+    pub severity: &'static str,
+    /// 1-based line and column (columns in UTF-16 code units).
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub selection: Selection,
+    pub message: String,
+    pub why: String,
+    pub help: Option<String>,
+    /// `CronJob extractor (namespace apps)`.
+    pub object: Option<String>,
+    pub container: Option<String>,
+    pub fix: Option<FixView>,
+}
+
+/// What checking one text found.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Diagnosis {
+    pub findings: Vec<FindingView>,
+    pub objects: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    pub fixable: usize,
+}
+
+impl Diagnosis {
+    /// The worst severity reported on each 1-based line a finding covers, for the gutter.
+    pub fn line_marks(&self) -> Vec<(usize, &'static str)> {
+        let mut marks: Vec<(usize, &'static str)> = Vec::new();
+        for finding in &self.findings {
+            for line in finding.line..=finding.end_line {
+                match marks.iter_mut().find(|(l, _)| *l == line) {
+                    Some(mark) if rank(finding.severity) > rank(mark.1) => {
+                        mark.1 = finding.severity
+                    }
+                    Some(_) => {}
+                    None => marks.push((line, finding.severity)),
+                }
+            }
+        }
+        marks.sort_unstable();
+        marks
+    }
+}
+
+fn rank(severity: &str) -> u8 {
+    match severity {
+        "error" => 2,
+        "warning" => 1,
+        _ => 0,
+    }
+}
+
+/// Checks the person's text.
+pub fn diagnose(text: &str) -> Diagnosis {
+    let files = [SourceFile::new(INPUT_NAME, text)];
+    let report = check(&files);
+    diagnosis_of(&files[0], &report)
+}
+
+fn diagnosis_of(file: &SourceFile, report: &Report) -> Diagnosis {
+    let index = LineIndex::new(&file.text);
+    let findings: Vec<FindingView> = report
+        .findings
+        .iter()
+        .enumerate()
+        .map(|(id, f)| finding_view(id, file, &index, f))
+        .collect();
+    let count = |s: &str| findings.iter().filter(|f| f.severity == s).count();
+    Diagnosis {
+        objects: report.objects,
+        errors: count("error"),
+        warnings: count("warning"),
+        infos: count("info"),
+        fixable: findings.iter().filter(|f| f.fix.is_some()).count(),
+        findings,
+    }
+}
+
+fn finding_view(id: usize, file: &SourceFile, index: &LineIndex, f: &Finding) -> FindingView {
+    let at = locate(file, index, f.range, PositionEncoding::Utf16);
+    FindingView {
+        id,
+        rule: f.rule,
+        severity: f.severity.as_str(),
+        line: at.line,
+        column: at.column,
+        end_line: at.end_line,
+        end_column: at.end_column,
+        selection: selection(&file.text, f.range),
+        message: f.message.clone(),
+        why: f.why.clone(),
+        help: f.help.clone(),
+        object: f.object.as_ref().map(describe),
+        container: f.container.clone(),
+        fix: f.fix.as_ref().map(|fix| FixView {
+            title: fix.title.clone(),
+            applicability: fix.applicability.as_str(),
+        }),
+    }
+}
+
+fn describe(object: &ObjectRef) -> String {
+    match &object.namespace {
+        Some(ns) => format!("{object} (namespace {ns})"),
+        None => object.to_string(),
+    }
+}
+
+/// Converts a byte range into UTF-16 offsets, clamping to the text and to char boundaries.
+pub fn selection(text: &str, range: TextRange) -> Selection {
+    let utf16 = |offset: usize| {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        u32::try_from(text[..offset].encode_utf16().count()).unwrap_or(u32::MAX)
+    };
+    let start = utf16(range.start);
+    Selection {
+        start,
+        end: utf16(range.end).max(start),
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DiffKind {
+    Header,
+    Hunk,
+    Added,
+    Removed,
+    Context,
+}
+
+impl DiffKind {
+    pub fn class(self) -> &'static str {
+        match self {
+            DiffKind::Header => "diff-header",
+            DiffKind::Hunk => "diff-hunk",
+            DiffKind::Added => "diff-add",
+            DiffKind::Removed => "diff-del",
+            DiffKind::Context => "diff-ctx",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DiffLine {
+    pub kind: DiffKind,
+    pub text: String,
+}
+
+/// Splits a unified diff into lines tagged for colouring.
+pub fn diff_lines(diff: &str) -> Vec<DiffLine> {
+    diff.lines()
+        .map(|line| {
+            let kind = if line.starts_with("+++") || line.starts_with("---") {
+                DiffKind::Header
+            } else if line.starts_with("@@") {
+                DiffKind::Hunk
+            } else if line.starts_with('+') {
+                DiffKind::Added
+            } else if line.starts_with('-') {
+                DiffKind::Removed
+            } else {
+                DiffKind::Context
+            };
+            DiffLine {
+                kind,
+                text: line.to_string(),
+            }
+        })
+        .collect()
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AppliedView {
+    pub rule: &'static str,
+    pub title: String,
+}
+
+/// One edit of a fix that was not applied, shown as text to paste by hand.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EditView {
+    pub line: usize,
+    pub before: String,
+    pub after: String,
+}
+
+/// A fix left out of the patched text: display-only ones always, unsafe ones when the person
+/// did not include them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SuggestionView {
+    pub rule: &'static str,
+    pub title: String,
+    pub applicability: &'static str,
+    pub line: usize,
+    pub edits: Vec<EditView>,
+}
+
+/// The patched text and how it came about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Patch {
+    pub include_unsafe: bool,
+    pub patched: String,
+    pub changed: bool,
+    pub diff: Vec<DiffLine>,
+    pub applied: Vec<AppliedView>,
+    pub suggestions: Vec<SuggestionView>,
+    /// Findings still reported on the patched text.
+    pub remaining: usize,
+    /// False when fixing stopped before the text settled.
+    pub converged: bool,
+}
+
+/// Applies safe fixes (and unsafe ones when asked); display-only fixes become suggestions.
+pub fn patch(text: &str, include_unsafe: bool) -> Patch {
+    let files = [SourceFile::new(INPUT_NAME, text)];
+    let threshold = if include_unsafe {
+        Applicability::Unsafe
+    } else {
+        Applicability::Safe
+    };
+    let outcome = fix(&files, threshold);
+    let patched = outcome
+        .files
+        .into_iter()
+        .next()
+        .map(|f| f.text)
+        .unwrap_or_default();
+    let before = check(&files);
+    let index = LineIndex::new(text);
+    let suggestions = before
+        .findings
+        .iter()
+        .filter_map(|f| Some((f, f.fix.as_ref()?)))
+        .filter(|(_, fix)| fix.applicability < threshold)
+        .map(|(f, fix)| SuggestionView {
+            rule: f.rule,
+            title: fix.title.clone(),
+            applicability: fix.applicability.as_str(),
+            line: index
+                .position(f.range.start, text, PositionEncoding::Utf16)
+                .line,
+            edits: fix
+                .edits
+                .iter()
+                .filter(|e| e.file == 0 && e.range.end <= text.len())
+                .filter(|e| {
+                    text.is_char_boundary(e.range.start) && text.is_char_boundary(e.range.end)
+                })
+                .map(|e| EditView {
+                    line: index
+                        .position(e.range.start, text, PositionEncoding::Utf16)
+                        .line,
+                    before: text[e.range.start..e.range.end].to_string(),
+                    after: e.content.clone(),
+                })
+                .collect(),
+        })
+        .collect();
+    Patch {
+        include_unsafe,
+        changed: patched != text,
+        diff: diff_lines(&unified_diff(INPUT_NAME, text, &patched)),
+        applied: outcome
+            .applied
+            .into_iter()
+            .map(|a| AppliedView {
+                rule: a.rule,
+                title: a.title,
+            })
+            .collect(),
+        suggestions,
+        remaining: outcome.remaining.findings.len(),
+        converged: outcome.converged,
+        patched,
+    }
+}
+
+/// A block of a rule's documentation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DocBlock {
+    Heading(String),
+    Paragraph(String),
+    List(Vec<String>),
+    Code { lang: String, text: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleView {
+    pub id: &'static str,
+    pub category: &'static str,
+    pub severity: &'static str,
+    /// `always`, `sometimes` or `none`.
+    pub fix: &'static str,
+    /// `manifests`, `runtime` or `both`.
+    pub reads: &'static str,
+    /// The "What it does" section, as one paragraph.
+    pub summary: String,
+    /// The rest of the docs.
+    pub docs: Vec<DocBlock>,
+}
+
+/// Every registered rule with its documentation.
+pub fn rules() -> Vec<RuleView> {
+    REGISTRY
+        .iter()
+        .map(|entry| {
+            let meta = entry.meta;
+            RuleView {
+                id: meta.id,
+                category: meta.category.as_str(),
+                severity: meta.severity.as_str(),
+                fix: match meta.fix {
+                    FixAvailability::Always => "always",
+                    FixAvailability::Sometimes => "sometimes",
+                    FixAvailability::None => "none",
+                },
+                reads: match meta.reads {
+                    Reads::Manifests => "manifests",
+                    Reads::Runtime => "runtime",
+                    Reads::Both => "both",
+                },
+                summary: meta
+                    .section("What it does")
+                    .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
+                    .unwrap_or_default(),
+                docs: without_section(doc_blocks(&meta.markdown()), "What it does"),
+            }
+        })
+        .collect()
+}
+
+/// Drops one section (its heading and the blocks up to the next heading).
+fn without_section(blocks: Vec<DocBlock>, heading: &str) -> Vec<DocBlock> {
+    let mut skipping = false;
+    blocks
+        .into_iter()
+        .filter(|block| {
+            if let DocBlock::Heading(h) = block {
+                skipping = h == heading;
+            }
+            !skipping
+        })
+        .collect()
+}
+
+/// Splits the small Markdown subset rule docs use: `##` headings, paragraphs, `-` lists and
+/// fenced code. Inline code stays in the text (the components render backticks).
+pub fn doc_blocks(markdown: &str) -> Vec<DocBlock> {
+    let mut blocks = Vec::new();
+    let mut paragraph: Vec<&str> = Vec::new();
+    let mut list: Vec<String> = Vec::new();
+    let mut code: Option<(String, Vec<&str>)> = None;
+
+    fn flush(blocks: &mut Vec<DocBlock>, paragraph: &mut Vec<&str>, list: &mut Vec<String>) {
+        if !paragraph.is_empty() {
+            blocks.push(DocBlock::Paragraph(paragraph.join(" ")));
+            paragraph.clear();
+        }
+        if !list.is_empty() {
+            blocks.push(DocBlock::List(std::mem::take(list)));
+        }
+    }
+
+    for line in markdown.lines() {
+        if let Some((lang, body)) = code.as_mut() {
+            if line.trim_start().starts_with("```") {
+                blocks.push(DocBlock::Code {
+                    lang: std::mem::take(lang),
+                    text: body.join("\n"),
+                });
+                code = None;
+            } else {
+                body.push(line);
+            }
+            continue;
+        }
+        let trimmed = line.trim();
+        if let Some(lang) = trimmed.strip_prefix("```") {
+            flush(&mut blocks, &mut paragraph, &mut list);
+            code = Some((lang.trim().to_string(), Vec::new()));
+        } else if let Some(heading) = trimmed.strip_prefix('#') {
+            flush(&mut blocks, &mut paragraph, &mut list);
+            blocks.push(DocBlock::Heading(
+                heading.trim_start_matches('#').trim().to_string(),
+            ));
+        } else if trimmed.is_empty() {
+            flush(&mut blocks, &mut paragraph, &mut list);
+        } else if let Some(item) = trimmed
+            .strip_prefix("- ")
+            .or_else(|| trimmed.strip_prefix("* "))
+        {
+            if !paragraph.is_empty() {
+                blocks.push(DocBlock::Paragraph(paragraph.join(" ")));
+                paragraph.clear();
+            }
+            list.push(item.to_string());
+        } else if !list.is_empty() && line.starts_with(' ') {
+            // A list item's continuation line.
+            if let Some(last) = list.last_mut() {
+                last.push(' ');
+                last.push_str(trimmed);
+            }
+        } else {
+            if !list.is_empty() {
+                blocks.push(DocBlock::List(std::mem::take(&mut list)));
+            }
+            paragraph.push(trimmed);
+        }
+    }
+    if let Some((lang, body)) = code {
+        blocks.push(DocBlock::Code {
+            lang,
+            text: body.join("\n"),
+        });
+    }
+    flush(&mut blocks, &mut paragraph, &mut list);
+    blocks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn find<'a>(d: &'a Diagnosis, rule: &str) -> &'a FindingView {
+        d.findings
+            .iter()
+            .find(|f| f.rule == rule)
+            .unwrap_or_else(|| panic!("no {rule} in {:?}", d.findings))
+    }
+
+    #[test]
+    fn the_example_is_diagnosed_with_lines_from_one() {
+        let d = diagnose(EXAMPLE);
+        let netpol = find(&d, "netpol-selects-nothing");
+        assert_eq!((netpol.line, netpol.column, netpol.end_line), (22, 7, 23));
+        assert_eq!(netpol.severity, "error");
+        assert_eq!(
+            netpol.object.as_deref(),
+            Some("NetworkPolicy allow-binance-data-extractor (namespace petrosa-apps)")
+        );
+        let placeholder = find(&d, "image-tag-placeholder");
+        assert_eq!((placeholder.line, placeholder.column), (63, 22));
+        assert_eq!(placeholder.container.as_deref(), Some("klines-extractor"));
+        assert_eq!(
+            placeholder.fix.as_ref().map(|f| f.applicability),
+            Some("display-only")
+        );
+        assert_eq!(find(&d, "localhost-in-env").line, 41);
+        assert_eq!((d.errors, d.warnings, d.infos, d.objects), (2, 1, 0, 5));
+        assert_eq!(d.fixable, 3);
+        let selected = &EXAMPLE[EXAMPLE.find("app: binance-data-extractor").unwrap()..];
+        assert!(selected.starts_with("app: binance-data"));
+        assert_eq!(
+            netpol.selection.start as usize,
+            EXAMPLE.find("app: binance-data-extractor").unwrap()
+        );
+    }
+
+    #[test]
+    fn selections_and_columns_count_utf16_code_units() {
+        // The emoji takes 4 bytes and 2 UTF-16 units; "é" takes 2 bytes and 1 unit.
+        let text = "# é 😀\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web # 😀\n          image: nginx:latest\n";
+        let d = diagnose(text);
+        let latest = find(&d, "image-tag-latest");
+        assert_eq!(latest.line, 15);
+        let start = text.find("nginx:latest").unwrap();
+        let prefix16 = text[..start].encode_utf16().count() as u32;
+        assert_eq!(latest.selection.start, prefix16);
+        assert_eq!(prefix16 as usize, start - 2 - 2 - 1);
+        assert_eq!(latest.selection.end - latest.selection.start, 12);
+        assert_eq!(
+            selection("a😀b", TextRange::new(0, 3)).end,
+            1,
+            "clamps inside a char"
+        );
+        assert_eq!(
+            selection("ab", TextRange::new(1, 99)),
+            Selection { start: 1, end: 2 }
+        );
+    }
+
+    #[test]
+    fn broken_yaml_is_a_finding_not_a_failure() {
+        let d = diagnose("apiVersion: v1\nkind: ConfigMap\ndata:\n  a: [1, 2\n  b: 3\n");
+        let syntax = find(&d, "yaml-syntax-error");
+        assert!(syntax.line >= 4, "{syntax:?}");
+        assert_eq!(syntax.severity, "error");
+        assert_eq!(diagnose("").findings, Vec::new());
+    }
+
+    const LOCALHOST: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  selector:
+    matchLabels: {app: api}
+  template:
+    metadata:
+      labels: {app: api}
+    spec:
+      containers:
+        - name: api
+          image: example/api:1.2.3
+          env:
+            - name: DATABASE_URL
+              value: postgresql://u@localhost:5432/db
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: db
+spec:
+  selector: {app: db}
+  ports:
+    - port: 5432
+";
+
+    #[test]
+    fn unsafe_fixes_patch_the_text_only_when_included() {
+        let with = patch(LOCALHOST, true);
+        assert!(with.changed);
+        assert!(
+            with.patched.contains("postgresql://u@db:5432/db"),
+            "{}",
+            with.patched
+        );
+        assert!(with.applied.iter().any(|a| a.rule == "localhost-in-env"));
+        assert!(with.converged);
+        assert!(with
+            .diff
+            .iter()
+            .any(|l| l.kind == DiffKind::Added && l.text.contains("@db:5432")));
+        assert!(with
+            .diff
+            .iter()
+            .any(|l| l.kind == DiffKind::Removed && l.text.contains("@localhost")));
+        assert_eq!(with.diff[0].kind, DiffKind::Header);
+        assert!(with.suggestions.is_empty());
+
+        let without = patch(LOCALHOST, false);
+        assert!(!without.changed);
+        assert_eq!(without.patched, LOCALHOST);
+        assert!(without.diff.is_empty());
+        let held = &without.suggestions[0];
+        assert_eq!(
+            (held.rule, held.applicability, held.line),
+            ("localhost-in-env", "unsafe", 17)
+        );
+        assert!(held.edits.iter().any(|e| e.after.contains("db")));
+    }
+
+    #[test]
+    fn display_only_fixes_are_suggestions_never_applied() {
+        let p = patch(EXAMPLE, true);
+        assert!(p.patched.contains(":VERSION_PLACEHOLDER"));
+        let placeholder = p
+            .suggestions
+            .iter()
+            .find(|s| s.rule == "image-tag-placeholder")
+            .expect("placeholder suggestion");
+        assert_eq!(placeholder.applicability, "display-only");
+        assert_eq!(placeholder.line, 63);
+        assert!(placeholder
+            .edits
+            .iter()
+            .any(|e| e.before.contains("VERSION_PLACEHOLDER")));
+        assert!(p.applied.iter().all(|a| a.rule != "image-tag-placeholder"));
+    }
+
+    #[test]
+    fn diff_lines_are_tagged() {
+        let lines = diff_lines("--- a/x\n+++ b/x\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n");
+        let kinds: Vec<DiffKind> = lines.iter().map(|l| l.kind).collect();
+        use DiffKind::*;
+        assert_eq!(kinds, vec![Header, Header, Hunk, Context, Removed, Added]);
+    }
+
+    #[test]
+    fn line_marks_keep_the_worst_severity() {
+        let d = diagnose(EXAMPLE);
+        let marks = d.line_marks();
+        assert!(marks.contains(&(22, "error")));
+        assert!(marks.contains(&(23, "error")));
+        assert!(marks.contains(&(41, "warning")));
+        assert!(marks.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+
+    #[test]
+    fn every_rule_has_docs_in_blocks() {
+        let rules = rules();
+        assert_eq!(rules.len(), REGISTRY.len());
+        for rule in &rules {
+            assert!(!rule.summary.is_empty(), "{} has no summary", rule.id);
+            assert!(
+                rule.docs
+                    .iter()
+                    .any(|b| matches!(b, DocBlock::Heading(h) if h == "Why is this bad?")),
+                "{}: {:?}",
+                rule.id,
+                rule.docs
+            );
+        }
+        assert!(rules
+            .iter()
+            .all(|r| !r.docs.contains(&DocBlock::Heading("What it does".into()))));
+        let placeholder = rules
+            .iter()
+            .find(|r| r.id == "image-tag-placeholder")
+            .unwrap();
+        assert!(placeholder
+            .docs
+            .iter()
+            .any(|b| matches!(b, DocBlock::Code { lang, text } if lang == "yaml" && text.contains("VERSION_PLACEHOLDER"))));
+    }
+
+    #[test]
+    fn doc_blocks_split_the_markdown_subset() {
+        let blocks = doc_blocks("## What\nOne\ntwo.\n\n- a\n  b\n- c\n\n```yaml\nx: 1\n```\nEnd.");
+        assert_eq!(
+            blocks,
+            vec![
+                DocBlock::Heading("What".into()),
+                DocBlock::Paragraph("One two.".into()),
+                DocBlock::List(vec!["a b".into(), "c".into()]),
+                DocBlock::Code {
+                    lang: "yaml".into(),
+                    text: "x: 1".into()
+                },
+                DocBlock::Paragraph("End.".into()),
+            ]
+        );
+    }
+}

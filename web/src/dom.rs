@@ -1,0 +1,131 @@
+//! The few browser calls made outside Yew: clipboard, downloads, the mount point and the panic
+//! banner. Each one degrades to a message instead of an exception.
+
+use gloo::timers::callback::Timeout;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    Blob, BlobPropertyBag, Clipboard, Document, Element, HtmlAnchorElement, HtmlDocument,
+    HtmlTextAreaElement, Url,
+};
+
+fn document() -> Option<Document> {
+    web_sys::window()?.document()
+}
+
+/// The element the app renders into, emptied of the loading message.
+pub fn app_root() -> Element {
+    let document = document().expect("the app runs in a page");
+    let root = document
+        .get_element_by_id("kubeclinic")
+        .or_else(|| document.body().map(Element::from))
+        .expect("the page has a body");
+    root.set_inner_html("");
+    root
+}
+
+/// Reports a panic in the console and on the page: the app stops, the person's text is still
+/// in `localStorage`.
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        show_fatal(&info.to_string());
+    }));
+}
+
+fn show_fatal(details: &str) {
+    let Some(document) = document() else { return };
+    let Some(body) = document.body() else { return };
+    let Ok(banner) = document.create_element("div") else {
+        return;
+    };
+    banner.set_id("fatal");
+    banner.set_class_name("fatal");
+    let _ = banner.set_attribute("role", "alert");
+    banner.set_text_content(Some(&format!(
+        "Kubeclinic stopped because of an internal error. Your text is kept in this browser: \
+         reload the page to continue. Details: {details}"
+    )));
+    let _ = body.prepend_with_node_1(&banner);
+}
+
+fn describe(error: JsValue) -> String {
+    error
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| error.as_string())
+        .unwrap_or_else(|| "the browser refused".to_string())
+}
+
+/// Copies `text` with the asynchronous clipboard API, falling back to a hidden text area and
+/// `execCommand("copy")` where that API is missing or refused (plain-HTTP pages).
+pub async fn copy_text(text: &str) -> Result<(), String> {
+    if let Some(clipboard) = clipboard() {
+        if JsFuture::from(clipboard.write_text(text)).await.is_ok() {
+            return Ok(());
+        }
+    }
+    copy_with_exec_command(text)
+}
+
+fn clipboard() -> Option<Clipboard> {
+    let navigator = web_sys::window()?.navigator();
+    let value = js_sys::Reflect::get(&navigator, &JsValue::from_str("clipboard")).ok()?;
+    if value.is_undefined() || value.is_null() {
+        return None;
+    }
+    Some(value.unchecked_into())
+}
+
+fn copy_with_exec_command(text: &str) -> Result<(), String> {
+    let document = document().ok_or("no document")?;
+    let body = document.body().ok_or("no body")?;
+    let area: HtmlTextAreaElement = document
+        .create_element("textarea")
+        .map_err(describe)?
+        .dyn_into()
+        .map_err(|_| "no text area".to_string())?;
+    area.set_value(text);
+    let _ = area.set_attribute("readonly", "");
+    let _ = area.set_attribute("style", "position:fixed;top:0;left:-9999px;opacity:0");
+    body.append_child(&area).map_err(describe)?;
+    area.select();
+    let copied = document
+        .dyn_ref::<HtmlDocument>()
+        .ok_or("no HTML document")?
+        .exec_command("copy")
+        .map_err(describe);
+    let _ = body.remove_child(&area);
+    match copied? {
+        true => Ok(()),
+        false => Err("the browser did not allow copying; select the text and copy it".into()),
+    }
+}
+
+/// Saves `text` as a file through a temporary object URL.
+pub fn download(name: &str, text: &str, mime: &str) -> Result<(), String> {
+    let document = document().ok_or("no document")?;
+    let body = document.body().ok_or("no body")?;
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let options = BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = Blob::new_with_str_sequence_and_options(&parts, &options).map_err(describe)?;
+    let url = Url::create_object_url_with_blob(&blob).map_err(describe)?;
+    let link: HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(describe)?
+        .dyn_into()
+        .map_err(|_| "no link".to_string())?;
+    link.set_href(&url);
+    link.set_download(name);
+    let _ = link.set_attribute("style", "display:none");
+    body.append_child(&link).map_err(describe)?;
+    link.click();
+    let _ = body.remove_child(&link);
+    // The download has started by then; release the text.
+    Timeout::new(10_000, move || {
+        let _ = Url::revoke_object_url(&url);
+    })
+    .forget();
+    Ok(())
+}

@@ -1,0 +1,227 @@
+//! Everything the person changes, in one reducer. Findings and the patched text are derived from
+//! `text` with `use_memo` and never stored here.
+
+use std::rc::Rc;
+
+use serde::{Deserialize, Serialize};
+use yew::Reducible;
+
+use crate::bridge::{Selection, EXAMPLE, EXAMPLE_NAME};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Tab {
+    #[default]
+    Findings,
+    Patched,
+    Rules,
+}
+
+/// A request to select a range in the editor; `seq` makes a second click on the same finding
+/// select it again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reveal {
+    pub seq: u32,
+    pub selection: Selection,
+    pub line: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Notice {
+    Info(String),
+    Error(String),
+}
+
+/// The part of the state that survives a reload.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Saved {
+    pub text: String,
+    pub source: String,
+    pub include_unsafe: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct State {
+    pub text: String,
+    /// Where the text came from: the example, a dropped file, or typing.
+    pub source: String,
+    /// Unsafe fixes are reviewed in the diff before use, so they are included by default.
+    pub include_unsafe: bool,
+    pub tab: Tab,
+    pub selected: Option<usize>,
+    pub reveal: Option<Reveal>,
+    /// The rule the reference should open and scroll to.
+    pub focus_rule: Option<&'static str>,
+    pub notice: Option<Notice>,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        Self {
+            text: EXAMPLE.to_string(),
+            source: EXAMPLE_NAME.to_string(),
+            include_unsafe: true,
+            tab: Tab::Findings,
+            selected: None,
+            reveal: None,
+            focus_rule: None,
+            notice: None,
+        }
+    }
+}
+
+impl State {
+    pub fn restore(saved: Option<Saved>) -> Self {
+        match saved {
+            Some(saved) => Self {
+                text: saved.text,
+                source: saved.source,
+                include_unsafe: saved.include_unsafe,
+                ..Self::default()
+            },
+            None => Self::default(),
+        }
+    }
+
+    pub fn saved(&self) -> Saved {
+        Saved {
+            text: self.text.clone(),
+            source: self.source.clone(),
+            include_unsafe: self.include_unsafe,
+        }
+    }
+}
+
+pub enum Action {
+    Edit(String),
+    Load {
+        name: String,
+        text: String,
+    },
+    LoadExample,
+    IncludeUnsafe(bool),
+    Show(Tab),
+    ShowRule(&'static str),
+    Select {
+        id: usize,
+        selection: Selection,
+        line: usize,
+    },
+    Notify(Notice),
+    DismissNotice,
+}
+
+impl Reducible for State {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            Action::Edit(text) => {
+                if text == next.text {
+                    return self;
+                }
+                if next.source == EXAMPLE_NAME || next.text.is_empty() {
+                    next.source = "edited".to_string();
+                }
+                next.text = text;
+                next.selected = None;
+            }
+            Action::Load { name, text } => {
+                next.notice = Some(Notice::Info(format!("Loaded {name}.")));
+                next.text = text;
+                next.source = name;
+                next.selected = None;
+                next.tab = Tab::Findings;
+            }
+            Action::LoadExample => {
+                next.text = EXAMPLE.to_string();
+                next.source = EXAMPLE_NAME.to_string();
+                next.selected = None;
+                next.notice = None;
+                next.tab = Tab::Findings;
+            }
+            Action::IncludeUnsafe(include) => next.include_unsafe = include,
+            Action::Show(tab) => next.tab = tab,
+            Action::ShowRule(id) => {
+                next.tab = Tab::Rules;
+                next.focus_rule = Some(id);
+            }
+            Action::Select {
+                id,
+                selection,
+                line,
+            } => {
+                next.selected = Some(id);
+                let seq = self.reveal.map_or(0, |r| r.seq.wrapping_add(1));
+                next.reveal = Some(Reveal {
+                    seq,
+                    selection,
+                    line,
+                });
+            }
+            Action::Notify(notice) => next.notice = Some(notice),
+            Action::DismissNotice => next.notice = None,
+        }
+        Rc::new(next)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn apply(state: State, actions: Vec<Action>) -> State {
+        let mut state = Rc::new(state);
+        for action in actions {
+            state = state.reduce(action);
+        }
+        (*state).clone()
+    }
+
+    #[test]
+    fn opens_on_the_example_unless_text_was_saved() {
+        let fresh = State::restore(None);
+        assert_eq!(fresh.text, EXAMPLE);
+        assert!(fresh.include_unsafe);
+        let saved = Saved {
+            text: "kind: Pod\n".into(),
+            source: "edited".into(),
+            include_unsafe: false,
+        };
+        let restored = State::restore(Some(saved.clone()));
+        assert_eq!(restored.saved(), saved);
+    }
+
+    #[test]
+    fn editing_clears_the_selection_and_example_reloads() {
+        let selection = Selection { start: 1, end: 4 };
+        let state = apply(
+            State::default(),
+            vec![
+                Action::Select {
+                    id: 2,
+                    selection,
+                    line: 3,
+                },
+                Action::Select {
+                    id: 2,
+                    selection,
+                    line: 3,
+                },
+            ],
+        );
+        assert_eq!(state.selected, Some(2));
+        assert_eq!(
+            state.reveal.map(|r| r.seq),
+            Some(1),
+            "a second click reveals again"
+        );
+        let state = apply(state, vec![Action::Edit("a: 1\n".into())]);
+        assert_eq!((state.selected, state.source.as_str()), (None, "edited"));
+        let state = apply(state, vec![Action::LoadExample]);
+        assert_eq!(
+            (state.text.as_str(), state.source.as_str()),
+            (EXAMPLE, EXAMPLE_NAME)
+        );
+    }
+}
