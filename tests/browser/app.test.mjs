@@ -258,6 +258,34 @@ test('the browser app', async (t) => {
     assert.equal(saved, expected);
   });
 
+  await t.test('a picked or dropped file is loaded and checked', async () => {
+    await showTab('findings');
+    await page.setInputFiles('input[type=file]', {
+      name: 'picked.yaml',
+      mimeType: 'application/yaml',
+      buffer: Buffer.from(LATEST),
+    });
+    await finding('image-tag-latest', 15).waitFor();
+    assert.equal(await page.innerText('.source-name'), 'picked.yaml');
+
+    const drop = (name, text) =>
+      page.evaluate(
+        ([name, text]) => {
+          const data = new DataTransfer();
+          data.items.add(new File([text], name, { type: 'text/plain' }));
+          const event = new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true });
+          document.querySelector('.editor').dispatchEvent(event);
+        },
+        [name, text],
+      );
+    await drop('dropped.json', '{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},\n "spec": {"containers": [{"name": "c", "image": "nginx"}]}}\n');
+    await finding('image-tag-missing', 2).waitFor();
+    assert.equal(await page.innerText('.source-name'), 'dropped.json');
+    await drop('notes.txt', 'hello');
+    assert.match(await page.innerText('[data-testid=notice]'), /notes\.txt is not a \.yaml, \.yml or \.json file/);
+    assert.equal(await page.innerText('.source-name'), 'dropped.json');
+  });
+
   await t.test('broken YAML is reported and the page keeps working', async () => {
     await showTab('findings');
     await typeManifest(BROKEN);
