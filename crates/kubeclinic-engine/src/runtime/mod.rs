@@ -76,7 +76,8 @@ pub fn read(text: &str) -> Runtime {
             RegionKind::Manifest => {}
             RegionKind::Command => {
                 logs_context = region_lines
-                    .first()
+                    .iter()
+                    .find(|l| regions::is_command(&l.clean))
                     .map(|l| logs_target(&l.clean))
                     .unwrap_or_default();
             }

@@ -142,9 +142,11 @@ mod tests {
 
     #[test]
     fn keys_and_values_keep_their_bytes() {
-        let text = "# lead\nkind: Pod # trailing\nmetadata:\n  name: 'wé b'\n  labels: {app: x, tier: \"db\"}\nlist:\n- a\n- b\n";
+        let text = "# lead\nkind: Pod # trailing\nquoted: \"a\\\"b\" # note\nsingle: 'it''s' # note\nmetadata:\n  name: 'wé b'\n  labels: {app: x, tier: \"db\"}\nlist:\n- a\n- b\n";
         let root = root(text);
         assert_eq!(slice(text, root.get("kind").unwrap().span), "Pod");
+        assert_eq!(slice(text, root.get("quoted").unwrap().span), "\"a\\\"b\"");
+        assert_eq!(slice(text, root.get("single").unwrap().span), "'it''s'");
         let name = root.path(&["metadata", "name"]).unwrap();
         assert_eq!(slice(text, name.span), "'wé b'");
         assert_eq!(name.as_str(), Some("wé b"));

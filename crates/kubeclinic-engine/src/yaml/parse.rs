@@ -197,6 +197,15 @@ fn parse_document(text: &str, range: TextRange) -> (Option<Node>, Option<SyntaxE
         let end = range.start + offsets.byte(span.end.index());
         match event {
             Event::Scalar(value, style, anchor, tag) => {
+                // saphyr can stretch a quoted scalar's span over a trailing comment: end it at
+                // its closing quote.
+                let end = match style {
+                    saphyr_parser::ScalarStyle::SingleQuoted
+                    | saphyr_parser::ScalarStyle::DoubleQuoted => {
+                        closing_quote(text, start).unwrap_or(end)
+                    }
+                    _ => end,
+                };
                 let node = Node {
                     span: TextRange::new(start, end.max(start)),
                     kind: NodeKind::Scalar(Scalar {
@@ -297,6 +306,25 @@ fn parse_document(text: &str, range: TextRange) -> (Option<Node>, Option<SyntaxE
         }
     }
     (builder.root, None)
+}
+
+/// The byte after the closing quote of the quoted scalar starting at `start`.
+fn closing_quote(text: &str, start: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let quote = *bytes.get(start)?;
+    if quote != b'"' && quote != b'\'' {
+        return None;
+    }
+    let mut i = start + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if quote == b'"' => i += 2,
+            b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+            b if b == quote => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 fn open_start(open: &Open) -> usize {

@@ -100,21 +100,21 @@ declare_rule! {
 }
 
 pub struct LoopbackSetting<'a> {
-    container: usize,
+    pub(super) container: usize,
     /// The env var (or ConfigMap/Secret key) holding the address.
-    variable: String,
+    pub(super) variable: String,
     /// The ConfigMap or Secret the value comes from, when it is not inline.
     via: Option<usize>,
     file: FileId,
     node: &'a Node,
     value: &'a str,
-    address: LoopbackAddress,
-    service: Option<ServiceTarget>,
+    pub(super) address: LoopbackAddress,
+    pub(super) service: Option<ServiceTarget>,
 }
 
-struct ServiceTarget {
-    name: String,
-    dns: String,
+pub(super) struct ServiceTarget {
+    pub(super) name: String,
+    pub(super) dns: String,
     /// The Service's port, when it differs from the one in the address.
     port: Option<u16>,
 }
@@ -123,51 +123,12 @@ impl Rule for LocalhostInEnv {
     type State<'a> = LoopbackSetting<'a>;
 
     fn detect<'a>(ws: &Workspace<'a>) -> Vec<LoopbackSetting<'a>> {
-        let mut seen = HashSet::new();
-        let mut out = Vec::new();
-        for (index, container) in ws.containers.iter().enumerate() {
-            let template = &ws.templates[container.template];
-            if template
-                .spec
-                .get("hostNetwork")
-                .and_then(Node::as_scalar)
-                .is_some_and(|s| s.text == "true")
-            {
-                continue;
-            }
-            let pod = &ws.objects[container.object];
-            for (variable, node, via) in env_values(ws, pod, container.node) {
-                let Some(value) = node.as_str() else { continue };
-                if is_listen_setting(&variable) {
-                    continue;
-                }
-                let Some(address) = find_loopback(value) else {
-                    continue;
-                };
-                if address.bare && !names_a_remote(&variable) {
-                    continue;
-                }
-                if may_be_served_in_pod(ws, index, address.port) {
-                    continue;
-                }
-                let file = via.map_or(pod.file, |o| ws.objects[o].file);
-                if !seen.insert((file, node.span)) {
-                    continue;
-                }
-                let service = service_for(ws, index, &variable, address.port);
-                out.push(LoopbackSetting {
-                    container: index,
-                    variable,
-                    via,
-                    file,
-                    node,
-                    value,
-                    address,
-                    service,
-                });
-            }
-        }
-        out
+        // A refused connection in the logs proves it: `localhost-connection` reports it then.
+        let refusals = super::localhost_connection::refusals(ws);
+        loopback_settings(ws)
+            .into_iter()
+            .filter(|s| !refusals.iter().any(|r| r.port == s.address.port))
+            .collect()
     }
 
     fn finding<'a>(ws: &Workspace<'a>, state: &LoopbackSetting<'a>) -> Diagnostic {
@@ -252,6 +213,55 @@ impl Rule for LocalhostInEnv {
         };
         Some(Fix::new(title, applicability, edits))
     }
+}
+
+/// Every env value that points a container at a loopback address nobody in the pod serves.
+pub(super) fn loopback_settings<'a>(ws: &Workspace<'a>) -> Vec<LoopbackSetting<'a>> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for (index, container) in ws.containers.iter().enumerate() {
+        let template = &ws.templates[container.template];
+        if template
+            .spec
+            .get("hostNetwork")
+            .and_then(Node::as_scalar)
+            .is_some_and(|s| s.text == "true")
+        {
+            continue;
+        }
+        let pod = &ws.objects[container.object];
+        for (variable, node, via) in env_values(ws, pod, container.node) {
+            let Some(value) = node.as_str() else { continue };
+            if is_listen_setting(&variable) {
+                continue;
+            }
+            let Some(address) = find_loopback(value) else {
+                continue;
+            };
+            if address.bare && !names_a_remote(&variable) {
+                continue;
+            }
+            if may_be_served_in_pod(ws, index, address.port) {
+                continue;
+            }
+            let file = via.map_or(pod.file, |o| ws.objects[o].file);
+            if !seen.insert((file, node.span)) {
+                continue;
+            }
+            let service = service_for(ws, index, &variable, address.port);
+            out.push(LoopbackSetting {
+                container: index,
+                variable,
+                via,
+                file,
+                node,
+                value,
+                address,
+                service,
+            });
+        }
+    }
+    out
 }
 
 /// `(variable, value node, ConfigMap/Secret object)` for every env value the container gets.

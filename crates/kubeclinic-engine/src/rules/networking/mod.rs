@@ -1,5 +1,8 @@
 //! Rules about who can reach whom.
 
+mod connection_errors;
+pub mod dns_resolution_failure;
+pub mod localhost_connection;
 pub mod localhost_in_env;
 mod loopback;
 pub mod netpol_selects_nothing;
@@ -9,4 +12,6 @@ use crate::rule::RuleEntry;
 pub const RULES: &[RuleEntry] = &[
     RuleEntry::of::<netpol_selects_nothing::NetpolSelectsNothing>(),
     RuleEntry::of::<localhost_in_env::LocalhostInEnv>(),
+    RuleEntry::of::<localhost_connection::LocalhostConnection>(),
+    RuleEntry::of::<dns_resolution_failure::DnsResolutionFailure>(),
 ];
