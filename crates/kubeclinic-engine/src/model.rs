@@ -242,7 +242,7 @@ impl<'a> Workspace<'a> {
                 .unwrap_or_default();
             by_kind.entry(kind).or_default().push(index);
         }
-        let pods = parsed
+        let mut pods: Vec<ObservedPod<'a>> = parsed
             .runtime
             .iter()
             .enumerate()
@@ -257,6 +257,13 @@ impl<'a> Workspace<'a> {
                     })
             })
             .collect();
+        // `kubectl get pod -o yaml|json` output: the status says what the cluster saw.
+        pods.extend(objects.iter().filter(|o| o.kind == "Pod").filter_map(|o| {
+            Some(ObservedPod {
+                file: o.file,
+                pod: PodView::from_manifest(o.node)?,
+            })
+        }));
         Self {
             parsed,
             objects,
@@ -313,18 +320,22 @@ impl<'a> Workspace<'a> {
     /// The pod template a running pod was made from: by `Controlled By`, then by name prefix,
     /// then by labels, within a namespace both can share.
     pub fn owner_template(&self, pod: &PodView) -> Option<usize> {
-        let same_namespace =
-            |t: &PodTemplate| match (pod.namespace, &self.objects[t.object].namespace) {
-                (Some(a), Some(b)) => a == b,
-                _ => true,
-            };
+        // A live object (`kubectl get -o yaml`, with a status) is the pod itself, not its source.
+        let same_namespace = |t: &PodTemplate| {
+            let object = &self.objects[t.object];
+            object.node.get("status").is_none()
+                && match (pod.namespace, &object.namespace) {
+                    (Some(a), Some(b)) => a == b,
+                    _ => true,
+                }
+        };
         let named = |kind: &str, name: &str| {
             self.templates.iter().position(|t| {
                 let o = &self.objects[t.object];
                 o.kind == kind && o.name.as_deref() == Some(name) && same_namespace(t)
             })
         };
-        if let Some((kind, name)) = pod.controlled_by.and_then(|c| c.split_once('/')) {
+        if let Some((kind, name)) = pod.controlled_by.as_deref().and_then(|c| c.split_once('/')) {
             let found = match kind {
                 "ReplicaSet" => {
                     named("ReplicaSet", name).or_else(|| named("Deployment", strip_suffix(name)))

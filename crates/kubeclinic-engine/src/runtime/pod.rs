@@ -4,6 +4,7 @@ use super::describe::{Describe, Field};
 use super::events::Event;
 use crate::diagnostic::ObjectRef;
 use crate::text::TextRange;
+use crate::yaml::Node;
 
 /// A container state block: `State: Waiting / Reason: CrashLoopBackOff`, or `Last State:
 /// Terminated / Reason: OOMKilled / Exit Code: 137`.
@@ -42,11 +43,12 @@ pub struct ContainerView {
 pub struct PodView<'a> {
     pub name: Option<&'a str>,
     pub namespace: Option<&'a str>,
-    /// `ReplicaSet/web-7d4b9c8f6` from `Controlled By`.
-    pub controlled_by: Option<&'a str>,
+    /// `ReplicaSet/web-7d4b9c8f6` from `Controlled By` (or the first owner reference).
+    pub controlled_by: Option<String>,
+    /// `Running`, `Pending`, `Failed`...
     pub status: Option<&'a str>,
-    /// Pod-level `Reason` (`Evicted`) and `Message`.
-    pub reason: Option<&'a Field>,
+    /// Pod-level `Reason` (`Evicted`) with its bytes, and `Message`.
+    pub reason: Option<(String, TextRange)>,
     pub message: Option<&'a str>,
     pub labels: Vec<(&'a str, &'a str)>,
     pub containers: Vec<ContainerView>,
@@ -75,15 +77,88 @@ impl<'a> PodView<'a> {
         PodView {
             name: d.value("Name"),
             namespace: d.value("Namespace"),
-            controlled_by: d.value("Controlled By"),
+            controlled_by: d.value("Controlled By").map(String::from),
             status: d.value("Status"),
-            reason: d.top("Reason"),
+            reason: d.top("Reason").map(|f| (f.value.clone(), f.value_range)),
             message: d.value("Message"),
             labels,
             containers,
             events: &d.events,
             anchor: d.top("Name").map_or(d.range, |f| f.line),
         }
+    }
+
+    /// A pod from `kubectl get pod -o yaml|json`: its `status` says what the cluster saw.
+    /// `None` when the object has no container statuses.
+    pub fn from_manifest(node: &'a Node) -> Option<Self> {
+        let status = node.get("status")?;
+        let statuses: Vec<&Node> = ["initContainerStatuses", "containerStatuses"]
+            .iter()
+            .flat_map(|k| status.get(k).map(Node::items).unwrap_or_default())
+            .collect();
+        if statuses.is_empty() && status.get("reason").is_none() {
+            return None;
+        }
+        let spec_containers: Vec<&Node> = ["initContainers", "containers"]
+            .iter()
+            .flat_map(|k| node.path(&["spec", k]).map(Node::items).unwrap_or_default())
+            .collect();
+        let containers = statuses
+            .iter()
+            .map(|cs| {
+                let name = cs.get("name").and_then(Node::as_str).unwrap_or_default().to_string();
+                let spec = spec_containers.iter().find(|c| c.get("name").and_then(Node::as_str) == Some(name.as_str()));
+                let resources = |section: &str| -> Vec<(String, String, TextRange)> {
+                    spec.and_then(|c| c.path(&["resources", section]))
+                        .map(|m| m.string_map().into_iter().map(|(k, v, e)| (k.to_string(), v.to_string(), e.value.span)).collect())
+                        .unwrap_or_default()
+                };
+                ContainerView {
+                    init: status
+                        .get("initContainerStatuses")
+                        .is_some_and(|list| list.items().iter().any(|i| std::ptr::eq(i, *cs))),
+                    image: cs.get("image").and_then(|n| Some((n.as_str()?.to_string(), n.span))),
+                    state: manifest_state(cs.get("state")),
+                    last_state: manifest_state(cs.get("lastState")),
+                    ready: cs.get("ready").and_then(Node::as_scalar).map(|s| s.text == "true"),
+                    restarts: cs.get("restartCount").and_then(Node::as_i64).unwrap_or(0).max(0) as u32,
+                    limits: resources("limits"),
+                    requests: resources("requests"),
+                    env: spec
+                        .and_then(|c| c.get("env"))
+                        .map(Node::items)
+                        .unwrap_or_default()
+                        .iter()
+                        .filter_map(|e| {
+                            let value = e.get("value")?;
+                            Some((e.get("name")?.as_str()?.to_string(), value.as_str()?.to_string(), value.span))
+                        })
+                        .collect(),
+                    probes: Vec::new(),
+                    anchor: cs.get("name").map_or(cs.span, |n| n.span),
+                    name,
+                }
+            })
+            .collect();
+        let metadata = node.get("metadata");
+        let owner = metadata.and_then(|m| m.get("ownerReferences")).and_then(|o| o.items().first());
+        Some(PodView {
+            name: metadata.and_then(|m| m.get("name")).and_then(Node::as_str),
+            namespace: metadata.and_then(|m| m.get("namespace")).and_then(Node::as_str),
+            controlled_by: owner.and_then(|o| {
+                Some(format!("{}/{}", o.get("kind")?.as_str()?, o.get("name")?.as_str()?))
+            }),
+            status: status.get("phase").and_then(Node::as_str),
+            reason: status.get("reason").and_then(|r| Some((r.as_str()?.to_string(), r.span))),
+            message: status.get("message").and_then(Node::as_str),
+            labels: metadata
+                .and_then(|m| m.get("labels"))
+                .map(|l| l.string_map().into_iter().map(|(k, v, _)| (k, v)).collect())
+                .unwrap_or_default(),
+            containers,
+            events: &[],
+            anchor: metadata.and_then(|m| m.get("name")).map_or(node.span, |n| n.span),
+        })
     }
 
     /// The pod as an object reference for findings.
@@ -121,6 +196,26 @@ impl<'a> PodView<'a> {
                 c.ready == Some(true) && c.state.as_ref().is_some_and(|s| s.state == "Running")
             })
     }
+}
+
+/// `state: {waiting: {reason: CrashLoopBackOff}}` from a pod's status.
+fn manifest_state(node: Option<&Node>) -> Option<ContainerStateView> {
+    let entry = node?.entries().first()?;
+    let state = match entry.key.as_str()? {
+        "waiting" => "Waiting",
+        "running" => "Running",
+        "terminated" => "Terminated",
+        _ => return None,
+    };
+    let detail = &entry.value;
+    let reason = detail.get("reason");
+    Some(ContainerStateView {
+        state: state.to_string(),
+        reason: reason.and_then(Node::as_str).map(String::from),
+        exit_code: detail.get("exitCode").and_then(Node::as_i64).and_then(|c| i32::try_from(c).ok()),
+        message: detail.get("message").and_then(Node::as_str).map(String::from),
+        range: reason.map_or(entry.key.span, |r| r.span),
+    })
 }
 
 fn container(d: &Describe, section: &str, field: &Field, init: bool) -> ContainerView {
