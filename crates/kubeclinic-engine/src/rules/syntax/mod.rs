@@ -1,5 +1,9 @@
+pub mod unreadable_kubectl_output;
 pub mod yaml_syntax_error;
 
 use crate::rule::RuleEntry;
 
-pub const RULES: &[RuleEntry] = &[RuleEntry::of::<yaml_syntax_error::YamlSyntaxError>()];
+pub const RULES: &[RuleEntry] = &[
+    RuleEntry::of::<yaml_syntax_error::YamlSyntaxError>(),
+    RuleEntry::of::<unreadable_kubectl_output::UnreadableKubectlOutput>(),
+];

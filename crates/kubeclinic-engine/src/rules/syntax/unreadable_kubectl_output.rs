@@ -1,0 +1,84 @@
+use crate::declare_rule;
+use crate::diagnostic::{Diagnostic, FileId};
+use crate::model::Workspace;
+use crate::rule::Rule;
+use crate::text::TextRange;
+
+declare_rule! {
+    /// ## What it does
+    /// Says which lines of pasted `kubectl describe` output or `kubectl get events` tables could
+    /// not be read (a line cut in half, a column lost when copying), so you know what the
+    /// diagnosis did not see. The rest of the paste is still read.
+    ///
+    /// ## Why is this bad?
+    /// A diagnosis is only as good as what it reads: an event row that lost its columns can be
+    /// the one that explains the failure.
+    ///
+    /// ## Example
+    /// ```text
+    /// LAST SEEN   TYPE      REASON             OBJECT        MESSAGE
+    /// 2m          Warning   FailedScheduling   pod/web-1     0/3 nodes are available: 3 Insufficient cpu.
+    /// 2m Warnin
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```text
+    /// LAST SEEN   TYPE     REASON      OBJECT      MESSAGE
+    /// 2m          Normal   Scheduled   pod/web-1   Successfully assigned default/web-1 to node-1
+    /// ```
+    ///
+    /// ## Fix safety
+    /// No fix: copy the output again, or paste the part that was cut.
+    pub struct UnreadableKubectlOutput {
+        id: "unreadable-kubectl-output",
+        category: Syntax,
+        severity: Info,
+        fix: None,
+        reads: Runtime,
+    }
+}
+
+pub struct Unread {
+    file: FileId,
+    first: TextRange,
+    reason: String,
+    count: usize,
+}
+
+impl Rule for UnreadableKubectlOutput {
+    type State<'a> = Unread;
+
+    fn detect<'a>(ws: &Workspace<'a>) -> Vec<Unread> {
+        let mut out: Vec<Unread> = Vec::new();
+        for (file, runtime) in ws.parsed.runtime.iter().enumerate() {
+            for region in &runtime.regions {
+                let lines: Vec<&(TextRange, String)> = runtime
+                    .unread
+                    .iter()
+                    .filter(|(r, _)| region.range.contains_range(*r))
+                    .collect();
+                if let Some((first, reason)) = lines.first() {
+                    out.push(Unread { file, first: *first, reason: reason.clone(), count: lines.len() });
+                }
+            }
+        }
+        out
+    }
+
+    fn finding<'a>(_ws: &Workspace<'a>, state: &Unread) -> Diagnostic {
+        let others = match state.count {
+            1 => String::new(),
+            n => format!(" (and {} more line(s) in this block)", n - 1),
+        };
+        Diagnostic {
+            file: state.file,
+            range: state.first,
+            message: format!("This line could not be read: {}{others}", state.reason),
+            why: "What it says was left out of the diagnosis.".into(),
+            help: Some("Copy the command's output again in full; lines cut in the middle or with lost columns cannot be read.".into()),
+            object: None,
+            container: None,
+            severity: None,
+        }
+    }
+}
