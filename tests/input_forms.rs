@@ -67,7 +67,11 @@ fn utf16_columns_count_what_a_browser_counts() {
 fn pod_status_from_get_o_yaml_is_diagnosed_like_a_describe() {
     let text = "$ kubectl get pod api-5d8f7c9b4-x2k8q -o yaml\napiVersion: v1\nkind: Pod\nmetadata:\n  name: api-5d8f7c9b4-x2k8q\n  namespace: shop\n  ownerReferences:\n  - apiVersion: apps/v1\n    kind: ReplicaSet\n    name: api-5d8f7c9b4\nspec:\n  containers:\n  - name: api\n    image: shop/api:2.3.1\n    resources:\n      limits:\n        memory: 256Mi\nstatus:\n  phase: Running\n  containerStatuses:\n  - name: api\n    image: shop/api:2.3.1\n    ready: false\n    restartCount: 6\n    lastState:\n      terminated:\n        exitCode: 137\n        reason: OOMKilled\n    state:\n      waiting:\n        reason: CrashLoopBackOff\n";
     let report = one(text);
-    let oom: Vec<_> = report.findings.iter().filter(|f| f.rule == "oom-killed").collect();
+    let oom: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "oom-killed")
+        .collect();
     assert_eq!(oom.len(), 1, "{:#?}", report.findings);
     assert_eq!(&text[oom[0].range.start..oom[0].range.end], "OOMKilled");
     assert!(oom[0].message.contains("256Mi"));

@@ -106,22 +106,42 @@ impl<'a> PodView<'a> {
         let containers = statuses
             .iter()
             .map(|cs| {
-                let name = cs.get("name").and_then(Node::as_str).unwrap_or_default().to_string();
-                let spec = spec_containers.iter().find(|c| c.get("name").and_then(Node::as_str) == Some(name.as_str()));
+                let name = cs
+                    .get("name")
+                    .and_then(Node::as_str)
+                    .unwrap_or_default()
+                    .to_string();
+                let spec = spec_containers
+                    .iter()
+                    .find(|c| c.get("name").and_then(Node::as_str) == Some(name.as_str()));
                 let resources = |section: &str| -> Vec<(String, String, TextRange)> {
                     spec.and_then(|c| c.path(&["resources", section]))
-                        .map(|m| m.string_map().into_iter().map(|(k, v, e)| (k.to_string(), v.to_string(), e.value.span)).collect())
+                        .map(|m| {
+                            m.string_map()
+                                .into_iter()
+                                .map(|(k, v, e)| (k.to_string(), v.to_string(), e.value.span))
+                                .collect()
+                        })
                         .unwrap_or_default()
                 };
                 ContainerView {
                     init: status
                         .get("initContainerStatuses")
                         .is_some_and(|list| list.items().iter().any(|i| std::ptr::eq(i, *cs))),
-                    image: cs.get("image").and_then(|n| Some((n.as_str()?.to_string(), n.span))),
+                    image: cs
+                        .get("image")
+                        .and_then(|n| Some((n.as_str()?.to_string(), n.span))),
                     state: manifest_state(cs.get("state")),
                     last_state: manifest_state(cs.get("lastState")),
-                    ready: cs.get("ready").and_then(Node::as_scalar).map(|s| s.text == "true"),
-                    restarts: cs.get("restartCount").and_then(Node::as_i64).unwrap_or(0).max(0) as u32,
+                    ready: cs
+                        .get("ready")
+                        .and_then(Node::as_scalar)
+                        .map(|s| s.text == "true"),
+                    restarts: cs
+                        .get("restartCount")
+                        .and_then(Node::as_i64)
+                        .unwrap_or(0)
+                        .max(0) as u32,
                     limits: resources("limits"),
                     requests: resources("requests"),
                     env: spec
@@ -131,7 +151,11 @@ impl<'a> PodView<'a> {
                         .iter()
                         .filter_map(|e| {
                             let value = e.get("value")?;
-                            Some((e.get("name")?.as_str()?.to_string(), value.as_str()?.to_string(), value.span))
+                            Some((
+                                e.get("name")?.as_str()?.to_string(),
+                                value.as_str()?.to_string(),
+                                value.span,
+                            ))
                         })
                         .collect(),
                     probes: Vec::new(),
@@ -141,15 +165,25 @@ impl<'a> PodView<'a> {
             })
             .collect();
         let metadata = node.get("metadata");
-        let owner = metadata.and_then(|m| m.get("ownerReferences")).and_then(|o| o.items().first());
+        let owner = metadata
+            .and_then(|m| m.get("ownerReferences"))
+            .and_then(|o| o.items().first());
         Some(PodView {
             name: metadata.and_then(|m| m.get("name")).and_then(Node::as_str),
-            namespace: metadata.and_then(|m| m.get("namespace")).and_then(Node::as_str),
+            namespace: metadata
+                .and_then(|m| m.get("namespace"))
+                .and_then(Node::as_str),
             controlled_by: owner.and_then(|o| {
-                Some(format!("{}/{}", o.get("kind")?.as_str()?, o.get("name")?.as_str()?))
+                Some(format!(
+                    "{}/{}",
+                    o.get("kind")?.as_str()?,
+                    o.get("name")?.as_str()?
+                ))
             }),
             status: status.get("phase").and_then(Node::as_str),
-            reason: status.get("reason").and_then(|r| Some((r.as_str()?.to_string(), r.span))),
+            reason: status
+                .get("reason")
+                .and_then(|r| Some((r.as_str()?.to_string(), r.span))),
             message: status.get("message").and_then(Node::as_str),
             labels: metadata
                 .and_then(|m| m.get("labels"))
@@ -157,7 +191,9 @@ impl<'a> PodView<'a> {
                 .unwrap_or_default(),
             containers,
             events: &[],
-            anchor: metadata.and_then(|m| m.get("name")).map_or(node.span, |n| n.span),
+            anchor: metadata
+                .and_then(|m| m.get("name"))
+                .map_or(node.span, |n| n.span),
         })
     }
 
@@ -212,8 +248,14 @@ fn manifest_state(node: Option<&Node>) -> Option<ContainerStateView> {
     Some(ContainerStateView {
         state: state.to_string(),
         reason: reason.and_then(Node::as_str).map(String::from),
-        exit_code: detail.get("exitCode").and_then(Node::as_i64).and_then(|c| i32::try_from(c).ok()),
-        message: detail.get("message").and_then(Node::as_str).map(String::from),
+        exit_code: detail
+            .get("exitCode")
+            .and_then(Node::as_i64)
+            .and_then(|c| i32::try_from(c).ok()),
+        message: detail
+            .get("message")
+            .and_then(Node::as_str)
+            .map(String::from),
         range: reason.map_or(entry.key.span, |r| r.span),
     })
 }

@@ -108,41 +108,79 @@ impl Rule for ManifestDrift {
         let mut out = Vec::new();
         for (index, observed) in ws.pods.iter().enumerate() {
             for running in &observed.pod.containers {
-                let Some((template, manifest)) = ws.manifest_container(&observed.pod, &running.name) else {
+                let Some((template, manifest)) =
+                    ws.manifest_container(&observed.pod, &running.name)
+                else {
                     continue;
                 };
                 let mut differences = Vec::new();
-                if let (Some((image, range)), Some(wanted)) = (&running.image, manifest.get("image").and_then(Node::as_str)) {
+                if let (Some((image, range)), Some(wanted)) =
+                    (&running.image, manifest.get("image").and_then(Node::as_str))
+                {
                     if normalize_image(image) != normalize_image(wanted) {
-                        differences.push(("image".into(), image.clone(), wanted.to_string(), *range));
+                        differences.push((
+                            "image".into(),
+                            image.clone(),
+                            wanted.to_string(),
+                            *range,
+                        ));
                     }
                 }
                 for env in manifest.get("env").map(Node::items).unwrap_or_default() {
-                    let (Some(name), Some(wanted)) = (env.get("name").and_then(Node::as_str), env.get("value").and_then(Node::as_scalar)) else {
+                    let (Some(name), Some(wanted)) = (
+                        env.get("name").and_then(Node::as_str),
+                        env.get("value").and_then(Node::as_scalar),
+                    ) else {
                         continue;
                     };
                     match running.env.iter().find(|(n, _, _)| n == name) {
-                        Some((_, value, range)) if value != &wanted.text && !value.starts_with('<') => {
-                            differences.push((format!("env {name}"), value.clone(), wanted.text.clone(), *range));
+                        Some((_, value, range))
+                            if value != &wanted.text && !value.starts_with('<') =>
+                        {
+                            differences.push((
+                                format!("env {name}"),
+                                value.clone(),
+                                wanted.text.clone(),
+                                *range,
+                            ));
                         }
                         None if !running.env.is_empty() => {
-                            differences.push((format!("env {name}"), "(not set)".into(), wanted.text.clone(), running.anchor));
+                            differences.push((
+                                format!("env {name}"),
+                                "(not set)".into(),
+                                wanted.text.clone(),
+                                running.anchor,
+                            ));
                         }
                         _ => {}
                     }
                 }
-                for (section, listed) in [("limits", &running.limits), ("requests", &running.requests)] {
+                for (section, listed) in
+                    [("limits", &running.limits), ("requests", &running.requests)]
+                {
                     for (resource, value, range) in listed.iter() {
-                        let wanted = manifest.path(&["resources", section, resource]).and_then(Node::as_str);
+                        let wanted = manifest
+                            .path(&["resources", section, resource])
+                            .and_then(Node::as_str);
                         if let Some(wanted) = wanted {
                             if quantity::parse(value) != quantity::parse(wanted) {
-                                differences.push((format!("{section}.{resource}"), value.clone(), wanted.to_string(), *range));
+                                differences.push((
+                                    format!("{section}.{resource}"),
+                                    value.clone(),
+                                    wanted.to_string(),
+                                    *range,
+                                ));
                             }
                         }
                     }
                 }
                 if !differences.is_empty() {
-                    out.push(Drift { pod: index, container: running.name.clone(), template, differences });
+                    out.push(Drift {
+                        pod: index,
+                        container: running.name.clone(),
+                        template,
+                        differences,
+                    });
                 }
             }
         }
@@ -155,7 +193,9 @@ impl Rule for ManifestDrift {
         let listed: Vec<String> = state
             .differences
             .iter()
-            .map(|(what, running, wanted, _)| format!("{what} is {running} in the cluster but {wanted} in the manifest"))
+            .map(|(what, running, wanted, _)| {
+                format!("{what} is {running} in the cluster but {wanted} in the manifest")
+            })
             .collect();
         let file: FileId = observed.file;
         Diagnostic {
@@ -184,7 +224,12 @@ impl Rule for ManifestDrift {
 /// `nginx` and `docker.io/library/nginx:latest` name the same image.
 fn normalize_image(image: &str) -> String {
     let mut image = image.trim().to_string();
-    for prefix in ["docker.io/library/", "docker.io/", "index.docker.io/library/", "index.docker.io/"] {
+    for prefix in [
+        "docker.io/library/",
+        "docker.io/",
+        "index.docker.io/library/",
+        "index.docker.io/",
+    ] {
         if let Some(rest) = image.strip_prefix(prefix) {
             image = rest.to_string();
             break;
@@ -204,7 +249,10 @@ mod tests {
 
     #[test]
     fn docker_hub_names_compare_equal() {
-        assert_eq!(normalize_image("nginx"), normalize_image("docker.io/library/nginx:latest"));
+        assert_eq!(
+            normalize_image("nginx"),
+            normalize_image("docker.io/library/nginx:latest")
+        );
         assert_ne!(normalize_image("shop/api:1"), normalize_image("shop/api:2"));
     }
 }
