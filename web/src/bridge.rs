@@ -4,12 +4,11 @@
 //!
 //! Pure: no browser APIs here, so everything is tested natively with `cargo test`.
 
-use kubeclinic_engine::output::{locate, unified_diff};
+use kubeclinic_engine::output::{locate, unified_diff, Location};
 use kubeclinic_engine::rule::{FixAvailability, Reads};
 use kubeclinic_engine::rules::REGISTRY;
 use kubeclinic_engine::{
     check, fix, Applicability, Finding, LineIndex, ObjectRef, PositionEncoding, Report, SourceFile,
-    TextRange,
 };
 
 /// The incident the app opens with: a NetworkPolicy that selects nothing, a localhost address
@@ -104,11 +103,12 @@ pub fn diagnose(text: &str) -> Diagnosis {
 
 fn diagnosis_of(file: &SourceFile, report: &Report) -> Diagnosis {
     let index = LineIndex::new(&file.text);
+    let lines = Utf16Lines::new(&file.text, &index);
     let findings: Vec<FindingView> = report
         .findings
         .iter()
         .enumerate()
-        .map(|(id, f)| finding_view(id, file, &index, f))
+        .map(|(id, f)| finding_view(id, file, &index, &lines, f))
         .collect();
     let count = |s: &str| findings.iter().filter(|f| f.severity == s).count();
     Diagnosis {
@@ -121,7 +121,13 @@ fn diagnosis_of(file: &SourceFile, report: &Report) -> Diagnosis {
     }
 }
 
-fn finding_view(id: usize, file: &SourceFile, index: &LineIndex, f: &Finding) -> FindingView {
+fn finding_view(
+    id: usize,
+    file: &SourceFile,
+    index: &LineIndex,
+    lines: &Utf16Lines,
+    f: &Finding,
+) -> FindingView {
     let at = locate(file, index, f.range, PositionEncoding::Utf16);
     FindingView {
         id,
@@ -131,7 +137,7 @@ fn finding_view(id: usize, file: &SourceFile, index: &LineIndex, f: &Finding) ->
         column: at.column,
         end_line: at.end_line,
         end_column: at.end_column,
-        selection: selection(&file.text, f.range),
+        selection: lines.selection(&at),
         message: f.message.clone(),
         why: f.why.clone(),
         help: f.help.clone(),
@@ -151,19 +157,39 @@ fn describe(object: &ObjectRef) -> String {
     }
 }
 
-/// Converts a byte range into UTF-16 offsets, clamping to the text and to char boundaries.
-pub fn selection(text: &str, range: TextRange) -> Selection {
-    let utf16 = |offset: usize| {
-        let mut offset = offset.min(text.len());
-        while !text.is_char_boundary(offset) {
-            offset -= 1;
+/// The UTF-16 offset at which each line starts, so a line and UTF-16 column become an offset
+/// in the text area without rescanning the text for every finding.
+struct Utf16Lines(Vec<usize>);
+
+impl Utf16Lines {
+    fn new(text: &str, index: &LineIndex) -> Self {
+        let count = index.line_count();
+        let mut starts = Vec::with_capacity(count);
+        let mut at = 0;
+        for line in 0..count {
+            starts.push(at);
+            let end = if line + 1 < count {
+                index.line_start(line + 1)
+            } else {
+                text.len()
+            };
+            at += text[index.line_start(line)..end].encode_utf16().count();
         }
-        u32::try_from(text[..offset].encode_utf16().count()).unwrap_or(u32::MAX)
-    };
-    let start = utf16(range.start);
-    Selection {
-        start,
-        end: utf16(range.end).max(start),
+        Self(starts)
+    }
+
+    /// `line` and `column` are 1-based, the column in UTF-16 code units.
+    fn offset(&self, line: usize, column: usize) -> u32 {
+        let start = self.0.get(line.saturating_sub(1)).copied().unwrap_or(0);
+        u32::try_from(start + column.saturating_sub(1)).unwrap_or(u32::MAX)
+    }
+
+    fn selection(&self, at: &Location) -> Selection {
+        let start = self.offset(at.line, at.column);
+        Selection {
+            start,
+            end: self.offset(at.end_line, at.end_column).max(start),
+        }
     }
 }
 
@@ -468,6 +494,19 @@ pub fn doc_blocks(markdown: &str) -> Vec<DocBlock> {
 mod tests {
     use super::*;
 
+    use kubeclinic_engine::TextRange;
+
+    fn selection(text: &str, range: TextRange) -> Selection {
+        let index = LineIndex::new(text);
+        let file = SourceFile::new("t.yaml", text);
+        Utf16Lines::new(text, &index).selection(&locate(
+            &file,
+            &index,
+            range,
+            PositionEncoding::Utf16,
+        ))
+    }
+
     fn find<'a>(d: &'a Diagnosis, rule: &str) -> &'a FindingView {
         d.findings
             .iter()
@@ -523,6 +562,13 @@ mod tests {
         assert_eq!(
             selection("ab", TextRange::new(1, 99)),
             Selection { start: 1, end: 2 }
+        );
+        let text = "😀\r\nab😀c\nd";
+        let c = text.find('c').unwrap();
+        assert_eq!(
+            selection(text, TextRange::new(c, text.len())),
+            Selection { start: 8, end: 11 },
+            "offsets carry across lines and CRLF"
         );
     }
 

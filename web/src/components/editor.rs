@@ -46,20 +46,32 @@ pub fn editor(props: &EditorProps) -> Html {
     let dragging = use_state_eq(|| false);
     let reader: Rc<RefCell<Option<FileReader>>> = use_mut_ref(|| None);
 
+    // One text node of numbers plus a marker per flagged line: cheap for long files.
     let lines = props.text.split('\n').count();
-    let gutter_html = use_memo((lines, props.marks.clone()), |(lines, marks)| {
-        let mut marks = marks.iter().peekable();
-        (1..=*lines)
-            .map(|line| {
-                while marks.next_if(|(l, _)| *l < line).is_some() {}
-                let mark = marks
-                    .peek()
-                    .filter(|(l, _)| *l == line)
-                    .map(|(_, s)| format!("mark-{s}"));
-                html! { <div class={classes!("ln", mark)}>{ line }</div> }
-            })
-            .collect::<Html>()
+    let numbers = use_memo(lines, |lines| {
+        AttrValue::from(
+            (1..=*lines)
+                .map(|n| n.to_string())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
     });
+    let markers = props
+        .marks
+        .iter()
+        .filter(|(line, _)| *line <= lines)
+        .map(|(line, severity)| {
+            let top = (*line as i64 - 1) * i64::from(LINE_PX);
+            html! {
+                <div
+                    class={classes!("ln-mark", format!("mark-{severity}"))}
+                    style={format!("top:{top}px")}
+                >
+                    { line.to_string() }
+                </div>
+            }
+        })
+        .collect::<Html>();
 
     let sync_gutter = {
         let textarea = textarea.clone();
@@ -193,7 +205,12 @@ pub fn editor(props: &EditorProps) -> Html {
                 {ondragleave}
                 {ondrop}
             >
-                <div class="gutter" ref={gutter} aria-hidden="true">{ (*gutter_html).clone() }</div>
+                <div class="gutter" ref={gutter} aria-hidden="true">
+                    <div class="gutter-lines">
+                        <pre class="ln-numbers">{ (*numbers).clone() }</pre>
+                        { markers }
+                    </div>
+                </div>
                 <textarea
                     ref={textarea}
                     class="code"
