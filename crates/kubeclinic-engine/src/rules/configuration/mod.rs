@@ -14,7 +14,9 @@ use crate::diagnostic::{Applicability, Diagnostic, Edit, FileId, Fix, Severity};
 use crate::model::{K8sObject, Workspace};
 use crate::patch::Value;
 use crate::rule::RuleEntry;
-use crate::rules::scheduling::{nearest, quoted_after, set_paths, template_of, Subject};
+use crate::rules::scheduling::{
+    capitalize, nearest, quoted_after, set_paths, template_of, Subject,
+};
 use crate::runtime::Observed;
 use crate::text::TextRange;
 use crate::yaml::{render_scalar, Node, ScalarStyle};
@@ -794,14 +796,6 @@ pub fn key_fix(ws: &Workspace, problem: &Problem) -> Option<Fix> {
         Applicability::DisplayOnly,
         edits,
     ))
-}
-
-fn capitalize(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

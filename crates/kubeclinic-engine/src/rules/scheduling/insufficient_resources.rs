@@ -1,5 +1,6 @@
 use super::{
-    is_resource, read_failed_scheduling, set_paths, template_of, Filter, Subject, Unschedulable,
+    capitalize, is_resource, read_failed_scheduling, set_paths, template_of, Filter, Subject,
+    Unschedulable,
 };
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, FileId, Fix, Severity};
@@ -367,12 +368,4 @@ fn render(resource: &str, value: f64) -> String {
         "memory" | "ephemeral-storage" => quantity::format_bytes(value),
         _ => format!("{value}"),
     }
-}
-
-fn capitalize(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
-        .unwrap_or_default()
 }

@@ -544,6 +544,15 @@ pub fn quoted_after<'t>(text: &'t str, prefix: &str) -> Option<&'t str> {
     rest.split_once('"').map(|(name, _)| name)
 }
 
+/// `pod web-1` -> `Pod web-1`, to open a message with a label.
+pub fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
+        .unwrap_or_default()
+}
+
 /// Edits between two names, to tell a typo (`app-confg`) from another object.
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();

@@ -1,6 +1,6 @@
 use super::{
-    is_condition_taint, is_control_plane_taint, is_resource, nearest, read_failed_scheduling,
-    template_of, Filter, Subject, Unschedulable,
+    capitalize, is_condition_taint, is_control_plane_taint, is_resource, nearest,
+    read_failed_scheduling, template_of, Filter, Subject, Unschedulable,
 };
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, FileId, Fix, Severity};
@@ -549,12 +549,4 @@ fn append_items(ws: &Workspace, file: FileId, list: &Node, lines: &[String]) -> 
             .map(|l| format!("\n{pad}{l}"))
             .collect::<String>(),
     ))
-}
-
-fn capitalize(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
-        .unwrap_or_default()
 }

@@ -1,5 +1,11 @@
 //! Volumes and claims that do not bind or mount.
 
+pub mod failed_mount;
+pub mod unbound_pvc;
+
 use crate::rule::RuleEntry;
 
-pub const RULES: &[RuleEntry] = &[];
+pub const RULES: &[RuleEntry] = &[
+    RuleEntry::of::<unbound_pvc::UnboundPvc>(),
+    RuleEntry::of::<failed_mount::FailedMount>(),
+];
