@@ -1,8 +1,15 @@
 //! Rules about which image a container runs.
 
+pub mod image_arch_mismatch;
+pub mod image_not_found;
+pub mod image_pull_auth;
+pub mod image_pull_rate_limit;
+pub mod image_registry_unreachable;
 pub mod image_tag_latest;
 pub mod image_tag_missing;
 pub mod image_tag_placeholder;
+pub mod invalid_image_name;
+pub mod pull_failure;
 pub mod reference;
 
 use crate::diagnostic::{Applicability, Edit, Fix};
@@ -17,6 +24,12 @@ pub const RULES: &[RuleEntry] = &[
     RuleEntry::of::<image_tag_placeholder::ImageTagPlaceholder>(),
     RuleEntry::of::<image_tag_latest::ImageTagLatest>(),
     RuleEntry::of::<image_tag_missing::ImageTagMissing>(),
+    RuleEntry::of::<image_pull_auth::ImagePullAuth>(),
+    RuleEntry::of::<image_not_found::ImageNotFound>(),
+    RuleEntry::of::<image_registry_unreachable::ImageRegistryUnreachable>(),
+    RuleEntry::of::<image_pull_rate_limit::ImagePullRateLimit>(),
+    RuleEntry::of::<invalid_image_name::InvalidImageName>(),
+    RuleEntry::of::<image_arch_mismatch::ImageArchMismatch>(),
 ];
 
 /// The placeholder a person replaces with the version they mean to run.
