@@ -67,8 +67,6 @@ pub struct PullFailure {
     pub controlled_by: Option<String>,
     pub container: Option<String>,
     pub node: Option<String>,
-    /// How many times kubelet reported it (`x25`).
-    pub count: u32,
     /// The container runs now, or the image was pulled after all: the failure is history.
     pub recovered: bool,
     /// Pull secrets the pod names that kubelet could not find
@@ -263,9 +261,25 @@ fn evidence_of(text: &str, range: TextRange) -> String {
     out
 }
 
+/// Kubelet's messages about getting an image. Other events (probes, mounts) say `connection
+/// refused` or `not found` about other things.
+fn is_image_message(message: &str) -> bool {
+    [
+        "Failed to pull image",
+        "Failed to apply default image tag",
+        "Failed to inspect image",
+        "Back-off pulling image",
+        "Error: InvalidImageName",
+        "Error: ErrImagePull",
+        "Error: ImagePullBackOff",
+    ]
+    .iter()
+    .any(|prefix| message.starts_with(prefix))
+}
+
 /// The first quoted image in a kubelet message: `Failed to pull image "x": ...`,
 /// `Failed to apply default image tag "x": ...`, `Container image "x" already present`.
-pub fn quoted_image(message: &str) -> Option<&str> {
+fn quoted_image(message: &str) -> Option<&str> {
     let at = message
         .find("image \"")
         .map(|i| i + "image \"".len())
@@ -371,10 +385,6 @@ struct Reading {
 }
 
 impl Reading {
-    fn push(&mut self, failure: PullFailure) {
-        self.found.push(failure);
-    }
-
     fn read_events(&mut self, ws: &Workspace) {
         for at in ws.events() {
             if at.observed.is_some_and(|o| o.kind != "Pod") {
@@ -417,7 +427,9 @@ impl Reading {
                 }
                 continue;
             }
-            let Some((cause, range)) = classify(message) else {
+            let Some((cause, range)) = classify(message)
+                .filter(|(cause, _)| is_image_message(message) || *cause == Cause::Platform)
+            else {
                 continue;
             };
             let image = quoted_image(message).map(String::from);
@@ -435,7 +447,7 @@ impl Reading {
             } else {
                 2
             };
-            self.push(PullFailure {
+            self.found.push(PullFailure {
                 cause,
                 ambiguous: false,
                 file: at.file,
@@ -452,7 +464,6 @@ impl Reading {
                 controlled_by: view.and_then(|v| v.controlled_by.clone()),
                 container,
                 node: None,
-                count: event.count,
                 recovered: false,
                 missing_secrets: Vec::new(),
                 rank,
@@ -490,7 +501,7 @@ impl Reading {
                     let Some((cause, evidence, text, rank)) = state_cause(state, current) else {
                         continue;
                     };
-                    self.push(PullFailure {
+                    self.found.push(PullFailure {
                         cause,
                         ambiguous: false,
                         file: observed.file,
@@ -504,7 +515,6 @@ impl Reading {
                         controlled_by: view.controlled_by.clone(),
                         container: Some(c.name.clone()),
                         node: None,
-                        count: 1,
                         recovered: false,
                         missing_secrets: Vec::new(),
                         rank,
@@ -547,7 +557,7 @@ impl Reading {
                 let name = container.as_deref()?;
                 v.container(name)?.image.as_ref().map(|(i, _)| i.clone())
             });
-            self.push(PullFailure {
+            self.found.push(PullFailure {
                 cause: Cause::Platform,
                 ambiguous: false,
                 file,
@@ -561,7 +571,6 @@ impl Reading {
                 controlled_by: view.and_then(|v| v.controlled_by.clone()),
                 container,
                 node: None,
-                count: 1,
                 recovered: false,
                 missing_secrets: Vec::new(),
                 rank: 3,
@@ -661,8 +670,8 @@ impl Reading {
     }
 }
 
-/// Keeps one failure per (pod, container, cause): the most specific evidence, the container's
-/// name from whichever source had it, and the highest count.
+/// Keeps one failure per (pod, container, cause): the most specific evidence, and the
+/// container's name and image from whichever source had them.
 fn merge(out: &mut Vec<PullFailure>, failure: PullFailure) {
     let same = |a: &PullFailure| {
         a.pod == failure.pod
@@ -681,7 +690,6 @@ fn merge(out: &mut Vec<PullFailure>, failure: PullFailure) {
     };
     let container = existing.container.clone().or(failure.container.clone());
     let image = existing.image.clone().or(failure.image.clone());
-    let count = existing.count.max(failure.count);
     let recovered = existing.recovered && failure.recovered;
     let ambiguous = existing.ambiguous && failure.ambiguous;
     if failure.rank > existing.rank {
@@ -689,7 +697,6 @@ fn merge(out: &mut Vec<PullFailure>, failure: PullFailure) {
     }
     existing.container = container;
     existing.image = image;
-    existing.count = count;
     existing.recovered = recovered;
     existing.ambiguous = ambiguous;
 }
@@ -732,12 +739,18 @@ fn node_of_described(ws: &Workspace, file: FileId, view: &PodView) -> Option<Str
         .map(String::from)
 }
 
-/// The cause a container state shows: its message, or `InvalidImageName` itself. A past state
-/// only counts for `exec format error`, which leaves no other trace.
+/// The cause a container state shows: the message of a state waiting on its image, or
+/// `InvalidImageName` itself. Other states (a past one, `CreateContainerConfigError`) only
+/// count for `exec format error`, which leaves no other trace.
 fn state_cause(state: &ContainerStateView, current: bool) -> Option<(Cause, String, String, u8)> {
     let text = state.message.clone().unwrap_or_default();
+    let pulling = current
+        && state
+            .reason
+            .as_deref()
+            .is_some_and(|r| PULL_REASONS.contains(&r));
     if let Some((cause, range)) = classify(&text) {
-        if current || cause == Cause::Platform {
+        if pulling || cause == Cause::Platform {
             return Some((cause, evidence_of(&text, range), text, 3));
         }
     }
@@ -954,6 +967,14 @@ mod tests {
             "{fix:?}"
         );
         assert!(report.findings.iter().all(|f| f.rule != "image-not-found"));
+    }
+
+    #[test]
+    fn probe_and_mount_events_are_not_image_failures() {
+        let text = format!(
+            "{DESCRIBE_HEAD}    State:          Waiting\n      Reason:       CreateContainerConfigError\n    Ready:          False\nQoS Class:        BestEffort\nEvents:\n  Type     Reason       Age  From     Message\n  ----     ------       ---  ----     -------\n  Warning  FailedMount  1m   kubelet  MountVolume.SetUp failed for volume \"config\" : secret \"web-config\" not found\n  Warning  Unhealthy    1m   kubelet  Readiness probe failed: Get \"http://10.0.0.7:8080/healthz\": dial tcp 10.0.0.7:8080: connect: connection refused\n  Warning  Failed       1m   kubelet  Error: secret \"web-config\" not found\n"
+        );
+        assert_eq!(image_findings(&text), vec![]);
     }
 
     #[test]
