@@ -1,4 +1,4 @@
-use super::pull_failure::{failures_where, manifest_container, severity, Cause, PullFailure};
+use super::pull_failure::{failures_where, manifest_container, Cause, PullFailure};
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Fix};
 use crate::model::Workspace;
@@ -151,24 +151,19 @@ impl Rule for ImageArchMismatch {
             ),
             None => "Find the node's architecture with `kubectl get nodes -L kubernetes.io/arch`. ".to_string(),
         };
-        Diagnostic {
-            file: f.file,
-            range: f.range,
+        f.diagnostic(
             message,
-            why: if f.recovered {
+            if f.recovered {
                 "The container runs now, so this is history; it returns whenever a pod lands on a node of the other architecture.".into()
             } else if pull {
                 "No node of this architecture can pull the image: the pod stays in ErrImagePull/ImagePullBackOff.".into()
             } else {
                 "The kernel cannot execute the binary, so the container exits at once and the pod crash-loops on every node of this architecture.".into()
             },
-            help: Some(format!(
+            format!(
                 "{likely}Build and push the image for both architectures, `docker buildx build --platform linux/amd64,linux/arm64 -t {image} --push .`, and check what it holds with `docker buildx imagetools inspect {image}`. Until then a nodeSelector on `{ARCH_LABEL}` keeps the pods on nodes that can run it."
-            )),
-            object: f.object(),
-            container: f.container.clone(),
-            severity: severity(f),
-        }
+            ),
+        )
     }
 
     fn fix<'a>(ws: &Workspace<'a>, state: &Mismatch) -> Option<Fix> {

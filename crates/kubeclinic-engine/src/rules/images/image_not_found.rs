@@ -1,9 +1,8 @@
+use super::placeholder_fix;
 use super::pull_failure::{
-    failures_where, is_docker_hub, manifest_container, pull_why, registry_of, severity, Cause,
-    PullFailure,
+    failures_where, is_docker_hub, manifest_container, pull_why, registry_of, Cause, PullFailure,
 };
 use super::reference::ImageReference;
-use super::{placeholder_fix, ImageUse};
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Fix};
 use crate::model::Workspace;
@@ -135,40 +134,13 @@ impl Rule for ImageNotFound {
                 f.evidence
             )
         };
-        Diagnostic {
-            file: f.file,
-            range: f.range,
-            message,
-            why: pull_why(f),
-            help: Some(help(ws, f)),
-            object: f.object(),
-            container: f.container.clone(),
-            severity: severity(f),
-        }
+        f.diagnostic(message, pull_why(f), help(ws, f))
     }
 
     fn fix<'a>(ws: &Workspace<'a>, f: &PullFailure) -> Option<Fix> {
-        if f.recovered {
-            return None;
-        }
-        let index = manifest_container(ws, f)?;
-        let container = &ws.containers[index];
-        let node = container.node.get("image")?;
-        let image = node.as_str()?;
-        // Once the manifest names another image, this failure says nothing about it.
-        if f.image
-            .as_deref()
-            .is_some_and(|failed| !super::pull_failure::same_image(failed, image))
-        {
-            return None;
-        }
-        let reference = ImageReference::parse(image);
-        let object = ws.objects[container.object].display();
-        let use_ = ImageUse {
-            container: index,
-            node,
-            image,
-        };
+        let use_ = f.manifest_image(ws)?;
+        let reference = ImageReference::parse(use_.image);
+        let object = ws.objects[ws.containers[use_.container].object].display();
         let (within, replacement, title) = match (tag_missing(f), reference.tag_start) {
             (true, Some(start)) => (
                 TextRange::new(start, start + reference.tag.unwrap_or_default().len()),

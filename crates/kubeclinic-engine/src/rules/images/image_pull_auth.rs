@@ -1,6 +1,5 @@
 use super::pull_failure::{
-    failures_where, manifest_container, pull_why, registry_of, registry_secrets, severity, Cause,
-    PullFailure,
+    failures_where, manifest_container, pull_why, registry_of, registry_secrets, Cause, PullFailure,
 };
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Fix};
@@ -109,16 +108,7 @@ impl Rule for ImagePullAuth {
             f.image_label(),
             f.subject()
         );
-        Diagnostic {
-            file: f.file,
-            range: f.range,
-            message,
-            why: pull_why(f),
-            help: Some(help(ws, f, registry)),
-            object: f.object(),
-            container: f.container.clone(),
-            severity: severity(f),
-        }
+        f.diagnostic(message, pull_why(f), help(ws, f, registry))
     }
 
     fn fix<'a>(ws: &Workspace<'a>, f: &PullFailure) -> Option<Fix> {

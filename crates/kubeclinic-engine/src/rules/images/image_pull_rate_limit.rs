@@ -1,4 +1,4 @@
-use super::pull_failure::{failures_where, is_docker_hub, pull_why, severity, Cause, PullFailure};
+use super::pull_failure::{failures_where, is_docker_hub, pull_why, Cause, PullFailure};
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::model::Workspace;
@@ -91,24 +91,19 @@ impl Rule for ImagePullRateLimit {
         } else {
             format!("{registry} limits pulls: authenticate the pulls (imagePullSecrets), spread them out, or mirror the image into a registry you control; pin tags with `imagePullPolicy: IfNotPresent` so nodes do not pull again on every start.")
         };
-        Diagnostic {
-            file: f.file,
-            range: f.range,
-            message: format!(
+        f.diagnostic(
+            format!(
                 "{registry} refused to serve {}{node} for {}: the pull rate limit is reached ({})",
                 f.image_label(),
                 f.subject(),
                 f.evidence
             ),
-            why: if f.recovered {
+            if f.recovered {
                 pull_why(f)
             } else {
                 "The pod stays in ImagePullBackOff until the limit resets; every node behind the same address shares that quota, so other rollouts fail too.".into()
             },
-            help: Some(help),
-            object: f.object(),
-            container: f.container.clone(),
-            severity: severity(f),
-        }
+            help,
+        )
     }
 }

@@ -1,4 +1,4 @@
-use super::pull_failure::{failures_where, pull_why, severity, Cause, PullFailure, Reach};
+use super::pull_failure::{failures_where, pull_why, Cause, PullFailure, Reach};
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::model::Workspace;
@@ -113,23 +113,18 @@ impl Rule for ImageRegistryUnreachable {
                 "{host} serves plain HTTP while the runtime speaks HTTPS: give the registry TLS, or declare it insecure on every node (containerd: `/etc/containerd/certs.d/{host}/hosts.toml` with `server = \"http://{host}\"`; Docker: `insecure-registries` in daemon.json; k3s: `/etc/rancher/k3s/registries.yaml`)."
             ),
         };
-        Diagnostic {
-            file: f.file,
-            range: f.range,
-            message: format!(
+        f.diagnostic(
+            format!(
                 "{node} could not pull {image} for {} from registry {host}: {what} ({})",
                 f.subject(),
                 f.evidence
             ),
-            why: if f.recovered {
+            if f.recovered {
                 pull_why(f)
             } else {
                 format!("The container never starts, and every pod that needs an image from {host} is stuck the same way on nodes that cannot reach it.")
             },
-            help: Some(help),
-            object: f.object(),
-            container: f.container.clone(),
-            severity: severity(f),
-        }
+            help,
+        )
     }
 }

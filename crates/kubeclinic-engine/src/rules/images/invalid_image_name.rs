@@ -1,6 +1,6 @@
-use super::pull_failure::{failures_where, manifest_container, severity, Cause, PullFailure};
+use super::placeholder_fix;
+use super::pull_failure::{failures_where, Cause, PullFailure};
 use super::reference::{is_placeholder, repository_placeholder, ImageReference};
-use super::{placeholder_fix, ImageUse};
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Fix};
 use crate::model::Workspace;
@@ -211,57 +211,35 @@ impl Rule for InvalidImageName {
             .as_deref()
             .and_then(lower_cased)
             .map_or_else(String::new, |fixed| format!(", such as `{fixed}`"));
-        Diagnostic {
-            file: f.file,
-            range: f.range,
-            message: format!(
+        f.diagnostic(
+            format!(
                 "Image {} of {} is not a valid image reference ({}){what}",
                 f.image_label(),
                 f.subject(),
                 f.evidence
             ),
-            why: if f.recovered {
+            if f.recovered {
                 "The container runs now, so a later manifest fixed it; this is history.".into()
             } else {
                 "Kubelet never pulls a name it cannot parse and never retries another one: the pod stays in InvalidImageName until the manifest changes.".into()
             },
-            help: Some(format!(
+            format!(
                 "Write the image as `[registry/]repository[:tag][@sha256:digest]` with a lower-case repository{example}; if a pipeline was meant to substitute part of it, check that step."
-            )),
-            object: f.object(),
-            container: f.container.clone(),
-            severity: severity(f),
-        }
+            ),
+        )
     }
 
     fn fix<'a>(ws: &Workspace<'a>, f: &PullFailure) -> Option<Fix> {
-        if f.recovered {
-            return None;
-        }
-        let index = manifest_container(ws, f)?;
-        let container = &ws.containers[index];
-        let node = container.node.get("image")?;
-        let image = node.as_str()?;
-        // Only the reference kubelet refused; once the manifest says something else, stop.
-        if f.image.as_deref().is_some_and(|failed| failed != image) {
-            return None;
-        }
-        let lowered = lower_cased(image)?;
-        let repository = ImageReference::parse(image).repository;
-        let use_ = ImageUse {
-            container: index,
-            node,
-            image,
-        };
+        let use_ = f.manifest_image(ws)?;
+        let lowered = lower_cased(use_.image)?;
+        let repository = ImageReference::parse(use_.image).repository;
+        let object = ws.objects[ws.containers[use_.container].object].display();
         let mut fix = placeholder_fix(
             ws,
             &use_,
             TextRange::new(0, repository.len()),
             &lowered[..repository.len()],
-            format!(
-                "Write the repository of {} in lower case: `{lowered}`",
-                ws.objects[container.object].display()
-            ),
+            format!("Write the repository of {object} in lower case: `{lowered}`"),
         );
         fix.applicability = Applicability::Unsafe;
         Some(fix)

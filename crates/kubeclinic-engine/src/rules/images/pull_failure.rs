@@ -7,7 +7,8 @@
 //! "pull access denied" next to an explicit 401, is one problem, not two.
 
 use super::reference::ImageReference;
-use crate::diagnostic::{FileId, ObjectRef, Severity};
+use super::ImageUse;
+use crate::diagnostic::{Diagnostic, FileId, ObjectRef, Severity};
 use crate::model::{K8sObject, Workspace};
 use crate::runtime::pod::{ContainerStateView, PodView};
 use crate::text::TextRange;
@@ -77,6 +78,44 @@ pub struct PullFailure {
 }
 
 impl PullFailure {
+    /// The finding at the evidence, about the pod and container. Old failures of pods that run
+    /// now are information, not problems.
+    pub fn diagnostic(&self, message: String, why: String, help: String) -> Diagnostic {
+        Diagnostic {
+            file: self.file,
+            range: self.range,
+            message,
+            why,
+            help: Some(help),
+            object: self.object(),
+            container: self.container.clone(),
+            severity: self.recovered.then_some(Severity::Info),
+        }
+    }
+
+    /// The manifest's `image` of the failed container, while it still names the image that
+    /// failed: once it names another, this failure says nothing about it.
+    pub fn manifest_image<'a>(&self, ws: &Workspace<'a>) -> Option<ImageUse<'a>> {
+        if self.recovered {
+            return None;
+        }
+        let index = manifest_container(ws, self)?;
+        let node = ws.containers[index].node.get("image")?;
+        let image = node.as_str()?;
+        if self
+            .image
+            .as_deref()
+            .is_some_and(|failed| !same_image(failed, image))
+        {
+            return None;
+        }
+        Some(ImageUse {
+            container: index,
+            node,
+            image,
+        })
+    }
+
     /// The pod as findings name it.
     pub fn object(&self) -> Option<ObjectRef> {
         self.pod.as_ref().map(|name| ObjectRef {
@@ -132,11 +171,6 @@ pub fn pull_why(f: &PullFailure) -> String {
     } else {
         "The container never starts: the pod stays in ErrImagePull/ImagePullBackOff while kubelet retries with growing back-off.".into()
     }
-}
-
-/// Old failures of pods that run now are information, not problems.
-pub fn severity(f: &PullFailure) -> Option<Severity> {
-    f.recovered.then_some(Severity::Info)
 }
 
 /// Every image failure in the set, one per (pod, container, cause).
