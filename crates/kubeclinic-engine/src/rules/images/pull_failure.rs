@@ -311,6 +311,11 @@ fn is_image_message(message: &str) -> bool {
     .any(|prefix| message.starts_with(prefix))
 }
 
+/// A cheap test for the texts that can name a platform problem.
+fn mentions_platform(text: &str) -> bool {
+    text.contains("format error") || text.contains("manifest")
+}
+
 /// The first quoted image in a kubelet message: `Failed to pull image "x": ...`,
 /// `Failed to apply default image tag "x": ...`, `Container image "x" already present`.
 fn quoted_image(message: &str) -> Option<&str> {
@@ -461,6 +466,9 @@ impl Reading {
                 }
                 continue;
             }
+            if !is_image_message(message) && !mentions_platform(message) {
+                continue;
+            }
             let Some((cause, range)) = classify(message)
                 .filter(|(cause, _)| is_image_message(message) || *cause == Cause::Platform)
             else {
@@ -561,6 +569,10 @@ impl Reading {
     /// `exec /usr/local/bin/python: exec format error` in `kubectl logs`.
     fn read_logs(&mut self, ws: &Workspace) {
         for (file, line) in ws.logs() {
+            // Most lines are the application's own; skip them before the full reading.
+            if !mentions_platform(&line.text) {
+                continue;
+            }
             let Some((Cause::Platform, range)) = classify(&line.text) else {
                 continue;
             };
