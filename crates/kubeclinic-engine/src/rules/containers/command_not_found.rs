@@ -4,7 +4,7 @@ use crate::model::Workspace;
 use crate::rule::Rule;
 use crate::yaml::{render_scalar, Node, ScalarStyle};
 
-use super::termination::{missing_command, why_stopped, MissingCommand, Stop};
+use super::termination::{missing_command, why_stopped, Context, MissingCommand, Stop};
 
 declare_rule! {
     /// ## What it does
@@ -80,13 +80,14 @@ impl Rule for CommandNotFound {
     type State<'a> = Missing<'a>;
 
     fn detect<'a>(ws: &Workspace<'a>) -> Vec<Missing<'a>> {
+        let cx = Context::new(ws);
         let mut out = Vec::new();
         for (index, observed) in ws.pods.iter().enumerate() {
             for container in &observed.pod.containers {
-                if why_stopped(ws, index, container) != Some(Stop::MissingCommand) {
+                if why_stopped(ws, &cx, index, container) != Some(Stop::MissingCommand) {
                     continue;
                 }
-                let Some(evidence) = missing_command(ws, index, container) else {
+                let Some(evidence) = missing_command(ws, &cx, index, container) else {
                     continue;
                 };
                 let item = evidence.program.as_deref().and_then(|program| {

@@ -7,7 +7,7 @@ use crate::text::TextRange;
 
 use crate::rule::Rule;
 
-use super::termination::{container_logs, ended, why_stopped, Stop};
+use super::termination::{ended, why_stopped, Context, Stop};
 
 declare_rule! {
     /// ## What it does
@@ -117,13 +117,14 @@ impl Rule for CrashloopAppError {
                 .iter()
                 .any(|(file, line)| claimed.contains(&(*file, line.line)))
         };
+        let cx = Context::new(ws);
         let mut out = Vec::new();
         for (index, observed) in ws.pods.iter().enumerate() {
             for container in &observed.pod.containers {
-                let Some(Stop::AppError(code)) = why_stopped(ws, index, container) else {
+                let Some(Stop::AppError(code)) = why_stopped(ws, &cx, index, container) else {
                     continue;
                 };
-                let logs = container_logs(ws, index, container);
+                let logs = cx.logs(ws, index, container);
                 if explained(&logs) {
                     continue;
                 }

@@ -7,7 +7,7 @@ use crate::rule::Rule;
 use crate::text::TextRange;
 use crate::yaml::Node;
 
-use super::termination::pod_events;
+use super::termination::Context;
 
 declare_rule! {
     /// ## What it does
@@ -185,6 +185,7 @@ impl Rule for Evicted {
     type State<'a> = Eviction;
 
     fn detect<'a>(ws: &Workspace<'a>) -> Vec<Eviction> {
+        let cx = Context::new(ws);
         let mut out: Vec<Eviction> = Vec::new();
         for (index, observed) in ws.pods.iter().enumerate() {
             let pod = &observed.pod;
@@ -208,8 +209,8 @@ impl Rule for Evicted {
                     (observed.file, range, m.to_string())
                 });
             let from_event = || {
-                pod_events(ws, index)
-                    .into_iter()
+                cx.events(index)
+                    .iter()
                     .find(|e| e.event.reason == "Evicted")
                     .map(|e| (e.file, e.event.line, e.event.message.clone()))
             };

@@ -2,13 +2,13 @@
 //! `Unhealthy` events, and the manifest edits that give a probe more time.
 
 use crate::diagnostic::{Applicability, Diagnostic, FileId, Fix, Severity};
-use crate::model::{EventAt, Workspace};
+use crate::model::Workspace;
 use crate::patch::{set_path, Value};
 use crate::runtime::pod::{ContainerView, PodView};
 use crate::yaml::Node;
 
 use super::integer_field::set_integer;
-use super::termination::{pod_events, why_stopped, Stop};
+use super::termination::{why_stopped, Context, PodEvent, Stop};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ProbeKind {
@@ -173,7 +173,7 @@ pub struct ProbeTrouble<'a> {
     pub kind: ProbeKind,
     pub pod: usize,
     pub container: String,
-    pub event: EventAt<'a>,
+    pub event: PodEvent<'a>,
     /// How many times the kubelet reported it, over all matching events.
     pub count: u32,
     pub failure: Failure,
@@ -231,67 +231,67 @@ impl ProbeTrouble<'_> {
     }
 }
 
-/// Every container of every pod whose `kind` probe failed, one per container, with the
+/// Every container of pod `index` whose `kind` probe failed, one per container, with the
 /// event that shows it best (the one repeated most).
-pub fn troubles<'a>(ws: &Workspace<'a>, kind: ProbeKind) -> Vec<ProbeTrouble<'a>> {
+pub fn pod_troubles<'a>(
+    ws: &Workspace<'a>,
+    cx: &Context<'a>,
+    index: usize,
+    kind: ProbeKind,
+) -> Vec<ProbeTrouble<'a>> {
     let prefixes = [
         format!("{} probe failed", kind.label()),
         format!("{} probe errored", kind.label()),
     ];
+    let pod = &ws.pods[index].pod;
+    let events = cx.events(index);
+    let killed_names: Vec<&str> = events
+        .iter()
+        .filter(|e| e.event.reason == "Killing")
+        .filter_map(|e| killed_by(&e.event.message, kind))
+        .collect();
     let mut out: Vec<ProbeTrouble<'a>> = Vec::new();
-    for (index, observed) in ws.pods.iter().enumerate() {
-        let pod = &observed.pod;
-        let events = pod_events(ws, index);
-        let killed_names: Vec<&str> = events
-            .iter()
-            .filter(|e| e.event.reason == "Killing")
-            .filter_map(|e| killed_by(&e.event.message, kind))
-            .collect();
-        for at in events {
-            let message = &at.event.message;
-            if at.event.reason != "Unhealthy" || !prefixes.iter().any(|p| message.starts_with(p)) {
-                continue;
-            }
-            let failure = Failure::read(message);
-            let Some(container) = owner(pod, kind, &failure, &killed_names) else {
-                continue;
-            };
-            if let Some(seen) = out
-                .iter_mut()
-                .find(|t| t.pod == index && t.container == container.name)
-            {
-                seen.count += at.event.count;
-                if at.event.count > seen.event.event.count {
-                    seen.event = at;
-                    seen.failure = failure;
-                }
-                continue;
-            }
-            let probe = container
-                .probes
-                .iter()
-                .find(|(k, _, _)| k == kind.label())
-                .and_then(|(_, text, _)| ProbeLine::parse(text));
-            out.push(ProbeTrouble {
-                kind,
-                pod: index,
-                container: container.name.clone(),
-                count: at.event.count,
-                event: at,
-                failure,
-                probe,
-                wrong_port: None,
-                healthy_now: container.ready == Some(true)
-                    && container
-                        .state
-                        .as_ref()
-                        .is_some_and(|s| s.state == "Running"),
-                killed: killed_names.contains(&container.name.as_str()),
-            });
+    for at in events {
+        let message = &at.event.message;
+        if at.event.reason != "Unhealthy" || !prefixes.iter().any(|p| message.starts_with(p)) {
+            continue;
         }
+        let failure = Failure::read(message);
+        let Some(container) = owner(pod, kind, &failure, &killed_names) else {
+            continue;
+        };
+        if let Some(seen) = out.iter_mut().find(|t| t.container == container.name) {
+            seen.count += at.event.count;
+            if at.event.count > seen.event.event.count {
+                seen.event = *at;
+                seen.failure = failure;
+            }
+            continue;
+        }
+        let probe = container
+            .probes
+            .iter()
+            .find(|(k, _, _)| k == kind.label())
+            .and_then(|(_, text, _)| ProbeLine::parse(text));
+        out.push(ProbeTrouble {
+            kind,
+            pod: index,
+            container: container.name.clone(),
+            count: at.event.count,
+            event: *at,
+            failure,
+            probe,
+            wrong_port: None,
+            healthy_now: container.ready == Some(true)
+                && container
+                    .state
+                    .as_ref()
+                    .is_some_and(|s| s.state == "Running"),
+            killed: killed_names.contains(&container.name.as_str()),
+        });
     }
     for trouble in &mut out {
-        trouble.wrong_port = wrong_port(ws, trouble);
+        trouble.wrong_port = wrong_port(ws, cx, trouble);
     }
     out
 }
@@ -299,14 +299,15 @@ pub fn troubles<'a>(ws: &Workspace<'a>, kind: ProbeKind) -> Vec<ProbeTrouble<'a>
 /// Troubles that are the root cause: a container that crashes, runs out of memory or cannot
 /// start fails its probes too, and those rules report it.
 pub fn root_troubles<'a>(ws: &Workspace<'a>, kind: ProbeKind) -> Vec<ProbeTrouble<'a>> {
-    troubles(ws, kind)
-        .into_iter()
+    let cx = Context::new(ws);
+    (0..ws.pods.len())
+        .flat_map(|index| pod_troubles(ws, &cx, index, kind))
         .filter(|t| {
             let pod = &ws.pods[t.pod].pod;
             let Some(container) = pod.container(&t.container) else {
                 return false;
             };
-            match why_stopped(ws, t.pod, container) {
+            match why_stopped(ws, &cx, t.pod, container) {
                 None => true,
                 Some(Stop::LivenessKill) => kind == ProbeKind::Liveness,
                 Some(Stop::StartupKill) => kind == ProbeKind::Startup,
@@ -366,10 +367,10 @@ fn owner<'p>(
 
 /// The ports a container declares, from its describe (`Port: 8080/TCP`, `Ports: 8080/TCP,
 /// 9090/TCP`) or its manifest (`containerPort`).
-fn declared_ports(ws: &Workspace, trouble: &ProbeTrouble) -> Vec<String> {
+fn declared_ports<'a>(ws: &Workspace<'a>, cx: &Context<'a>, trouble: &ProbeTrouble) -> Vec<String> {
     let pod = &ws.pods[trouble.pod].pod;
     let mut ports: Vec<String> = Vec::new();
-    if let Some(describe) = super::termination::describe_of(ws, trouble.pod) {
+    if let Some(describe) = cx.describe(trouble.pod) {
         for key in ["Port", "Ports"] {
             if let Some(field) = describe.child(&["Containers", &trouble.container], key) {
                 ports.extend(
@@ -399,11 +400,15 @@ fn declared_ports(ws: &Workspace, trouble: &ProbeTrouble) -> Vec<String> {
     ports
 }
 
-fn wrong_port(ws: &Workspace, trouble: &ProbeTrouble) -> Option<(u16, Vec<String>)> {
+fn wrong_port<'a>(
+    ws: &Workspace<'a>,
+    cx: &Context<'a>,
+    trouble: &ProbeTrouble,
+) -> Option<(u16, Vec<String>)> {
     let Failure::Refused { port: Some(port) } = trouble.failure else {
         return None;
     };
-    let declared = declared_ports(ws, trouble);
+    let declared = declared_ports(ws, cx, trouble);
     (!declared.is_empty() && !declared.contains(&port.to_string())).then_some((port, declared))
 }
 

@@ -8,7 +8,7 @@ use crate::text::TextRange;
 use crate::yaml::Node;
 
 use super::integer_field::set_integer;
-use super::termination::pod_events;
+use super::termination::Context;
 
 declare_rule! {
     /// ## What it does
@@ -114,6 +114,7 @@ impl Rule for RunAsNonRootViolation {
     type State<'a> = Violation;
 
     fn detect<'a>(ws: &Workspace<'a>) -> Vec<Violation> {
+        let cx = Context::new(ws);
         let mut out: Vec<Violation> = Vec::new();
         for (index, observed) in ws.pods.iter().enumerate() {
             let pod = &observed.pod;
@@ -133,7 +134,7 @@ impl Rule for RunAsNonRootViolation {
                     }
                 }
             }
-            for at in pod_events(ws, index) {
+            for at in cx.events(index) {
                 let Some(refusal) = Refusal::read(&at.event.message) else {
                     continue;
                 };

@@ -4,13 +4,14 @@
 //! `crashloop-app-error` only for what is left.
 
 use crate::diagnostic::FileId;
-use crate::model::{EventAt, Workspace};
+use crate::model::Workspace;
 use crate::runtime::describe::Describe;
+use crate::runtime::events::Event;
 use crate::runtime::pod::{ContainerStateView, ContainerView, PodView};
 use crate::runtime::LogLine;
 use crate::text::TextRange;
 
-use super::probes::{killed_by, ProbeKind};
+use super::probes::{killed_by, pod_troubles, ProbeKind};
 
 /// Why a container's last run ended, most specific first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,23 +43,125 @@ const NOT_CREATED: [&str; 4] = [
     "ImagePullBackOff",
 ];
 
-/// Events about pod `index`: its describe's Events and `kubectl get events` rows naming it.
-pub fn pod_events<'a>(ws: &Workspace<'a>, index: usize) -> Vec<EventAt<'a>> {
-    ws.events()
-        .into_iter()
-        .filter(|e| e.pod == Some(index))
-        .collect()
+/// An event about a pod, with the input it was read from.
+#[derive(Clone, Copy, Debug)]
+pub struct PodEvent<'a> {
+    pub file: FileId,
+    pub event: &'a Event,
 }
 
-/// The describe a pod was read from, for fields the pod view does not carry.
-pub fn describe_of<'a>(ws: &Workspace<'a>, index: usize) -> Option<&'a Describe> {
-    let observed = &ws.pods[index];
-    let parsed: &'a crate::model::Parsed<'a> = ws.parsed;
-    parsed.runtime[observed.file]
-        .observed
-        .iter()
-        .map(|o| &o.describe)
-        .find(|d| d.top("Name").is_some_and(|f| f.line == observed.pod.anchor))
+/// Consecutive log lines under one `kubectl logs` command (or none).
+struct LogRun<'a> {
+    pod: Option<&'a str>,
+    container: Option<&'a str>,
+    lines: Vec<(FileId, &'a LogLine)>,
+}
+
+/// What the container rules look up for every pod, gathered in one pass over the set so
+/// that a paste of many pods stays fast.
+pub struct Context<'a> {
+    /// Events of each pod of `ws.pods`: its describe's Events and `kubectl get events` rows
+    /// naming it.
+    events: Vec<Vec<PodEvent<'a>>>,
+    /// The describe each pod was read from, for fields the pod view does not carry.
+    describes: Vec<Option<&'a Describe>>,
+    runs: Vec<LogRun<'a>>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(ws: &Workspace<'a>) -> Self {
+        let mut events: Vec<Vec<PodEvent<'a>>> = vec![Vec::new(); ws.pods.len()];
+        for at in ws.events() {
+            if let Some(index) = at.pod {
+                events[index].push(PodEvent {
+                    file: at.file,
+                    event: at.event,
+                });
+            }
+        }
+        let parsed: &'a crate::model::Parsed<'a> = ws.parsed;
+        let describes = ws
+            .pods
+            .iter()
+            .map(|observed| {
+                parsed.runtime[observed.file]
+                    .observed
+                    .iter()
+                    .map(|o| &o.describe)
+                    .find(|d| d.top("Name").is_some_and(|f| f.line == observed.pod.anchor))
+            })
+            .collect();
+        let mut runs: Vec<LogRun<'a>> = Vec::new();
+        for (file, line) in ws.logs() {
+            let key = (line.pod.as_deref(), line.container.as_deref());
+            match runs.last_mut() {
+                Some(run)
+                    if (run.pod, run.container) == key
+                        && run.lines.last().is_some_and(|(f, _)| *f == file) =>
+                {
+                    run.lines.push((file, line));
+                }
+                _ => runs.push(LogRun {
+                    pod: key.0,
+                    container: key.1,
+                    lines: vec![(file, line)],
+                }),
+            }
+        }
+        Context {
+            events,
+            describes,
+            runs,
+        }
+    }
+
+    pub fn events(&self, index: usize) -> &[PodEvent<'a>] {
+        &self.events[index]
+    }
+
+    pub fn describe(&self, index: usize) -> Option<&'a Describe> {
+        self.describes[index]
+    }
+
+    /// Log lines of container `container` of pod `index`: those under a `kubectl logs`
+    /// command naming them, and unnamed ones when there is no doubt whose they are.
+    pub fn logs(
+        &self,
+        ws: &Workspace<'a>,
+        index: usize,
+        container: &ContainerView,
+    ) -> Vec<(FileId, &'a LogLine)> {
+        let pod = &ws.pods[index].pod;
+        let pod_matches = |wanted: Option<&str>| match (wanted, pod.name) {
+            (Some(wanted), Some(name)) => {
+                name == wanted
+                    || name
+                        .strip_prefix(wanted)
+                        .is_some_and(|rest| rest.starts_with('-'))
+            }
+            (Some(_), None) => false,
+            (None, _) => ws.pods.len() == 1,
+        };
+        let container_matches = |wanted: Option<&str>| match wanted {
+            Some(name) => name == container.name,
+            None => {
+                let regular: Vec<&ContainerView> =
+                    pod.containers.iter().filter(|c| !c.init).collect();
+                let crashed: Vec<&ContainerView> = pod
+                    .containers
+                    .iter()
+                    .filter(|c| ended(c).is_some_and(|s| s.exit_code != Some(0)))
+                    .collect();
+                (regular.len() == 1 && regular[0].name == container.name)
+                    || (crashed.len() == 1 && crashed[0].name == container.name)
+            }
+        };
+        self.runs
+            .iter()
+            .filter(|run| pod_matches(run.pod) && container_matches(run.container))
+            .flat_map(|run| run.lines.iter().copied())
+            .collect()
+    }
 }
 
 /// The state that tells how the last run ended: the current one when it is terminated, else
@@ -76,7 +179,12 @@ fn is_evicted(pod: &PodView) -> bool {
 }
 
 /// Why container `container` of pod `index` stopped, if it did.
-pub fn why_stopped(ws: &Workspace, index: usize, container: &ContainerView) -> Option<Stop> {
+pub fn why_stopped<'a>(
+    ws: &Workspace<'a>,
+    cx: &Context<'a>,
+    index: usize,
+    container: &ContainerView,
+) -> Option<Stop> {
     let pod = &ws.pods[index].pod;
     let states: Vec<&ContainerStateView> = [&container.state, &container.last_state]
         .into_iter()
@@ -91,10 +199,10 @@ pub fn why_stopped(ws: &Workspace, index: usize, container: &ContainerView) -> O
     if is_evicted(pod) {
         return Some(Stop::Evicted);
     }
-    if exec_format_error(ws, index, container) {
+    if exec_format_error(ws, cx, index, container) {
         return Some(Stop::ExecFormat);
     }
-    if missing_command(ws, index, container).is_some() {
+    if missing_command(ws, cx, index, container).is_some() {
         return Some(Stop::MissingCommand);
     }
     if let Some(waiting) = &container.state {
@@ -106,7 +214,7 @@ pub fn why_stopped(ws: &Workspace, index: usize, container: &ContainerView) -> O
             return Some(Stop::ConfigError);
         }
     }
-    let events = pod_events(ws, index);
+    let events = cx.events(index);
     let ended = ended(container);
     let code = ended.and_then(|s| s.exit_code);
     // A probe kill ends in SIGTERM (143), SIGKILL after the grace period (137), or a clean exit.
@@ -115,9 +223,9 @@ pub fn why_stopped(ws: &Workspace, index: usize, container: &ContainerView) -> O
             e.event.reason == "Killing"
                 && killed_by(&e.event.message, kind) == Some(&container.name)
         }) || (matches!(code, Some(0 | 137 | 143))
-            && super::probes::troubles(ws, kind)
+            && pod_troubles(ws, cx, index, kind)
                 .iter()
-                .any(|t| t.pod == index && t.container == container.name))
+                .any(|t| t.container == container.name))
     };
     if probe_killed(ProbeKind::Liveness) {
         return Some(Stop::LivenessKill);
@@ -208,8 +316,9 @@ fn says_missing(text: &str) -> bool {
 }
 
 /// Evidence that container `container` of pod `index` could not run its command.
-pub fn missing_command(
-    ws: &Workspace,
+pub fn missing_command<'a>(
+    ws: &Workspace<'a>,
+    cx: &Context<'a>,
     index: usize,
     container: &ContainerView,
 ) -> Option<MissingCommand> {
@@ -236,7 +345,7 @@ pub fn missing_command(
     // A `Failed` event: `Error: failed to start container "api": ... exec: "x": executable
     // file not found in $PATH: unknown`.
     let regular = observed.pod.containers.iter().filter(|c| !c.init).count();
-    for at in pod_events(ws, index) {
+    for at in cx.events(index) {
         let message = &at.event.message;
         if at.event.reason != "Failed" || !says_missing(message) {
             continue;
@@ -268,7 +377,7 @@ pub fn missing_command(
     }
     // The process's own output: a shell that did not find the program, or runc's `exec`.
     let code = ended(container).and_then(|s| s.exit_code);
-    for (file, line) in container_logs(ws, index, container) {
+    for (file, line) in cx.logs(ws, index, container) {
         if says_missing(&line.text) && !line.text.contains("exec format error") {
             return Some(MissingCommand {
                 file,
@@ -297,46 +406,21 @@ pub fn missing_command(
 }
 
 /// True when the runtime or the process says the binary is for another CPU architecture.
-pub fn exec_format_error(ws: &Workspace, index: usize, container: &ContainerView) -> bool {
+pub fn exec_format_error<'a>(
+    ws: &Workspace<'a>,
+    cx: &Context<'a>,
+    index: usize,
+    container: &ContainerView,
+) -> bool {
     let says = |text: &str| text.contains("exec format error");
     [&container.state, &container.last_state]
         .into_iter()
         .flatten()
         .any(|s| s.message.as_deref().is_some_and(says))
-        || container_logs(ws, index, container)
+        || cx
+            .logs(ws, index, container)
             .iter()
             .any(|(_, l)| says(&l.text))
-}
-
-/// Log lines of container `container` of pod `index`: those under a `kubectl logs` command
-/// naming them, and unnamed ones when there is no doubt whose they are.
-pub fn container_logs<'a>(
-    ws: &Workspace<'a>,
-    index: usize,
-    container: &ContainerView,
-) -> Vec<(FileId, &'a LogLine)> {
-    let pod = &ws.pods[index].pod;
-    let pod_matches = |line: &LogLine| match (&line.pod, pod.name) {
-        (Some(wanted), Some(name)) => name == wanted || name.starts_with(&format!("{wanted}-")),
-        (Some(_), None) => false,
-        (None, _) => ws.pods.len() == 1,
-    };
-    let container_matches = |line: &LogLine| match &line.container {
-        Some(name) => *name == container.name,
-        None => {
-            let regular: Vec<&ContainerView> = pod.containers.iter().filter(|c| !c.init).collect();
-            let crashed: Vec<&ContainerView> = pod
-                .containers
-                .iter()
-                .filter(|c| ended(c).is_some_and(|s| s.exit_code != Some(0)))
-                .collect();
-            (regular.len() == 1 && regular[0].name == container.name)
-                || (crashed.len() == 1 && crashed[0].name == container.name)
-        }
-    };
-    ws.logs()
-        .filter(|(_, line)| pod_matches(line) && container_matches(line))
-        .collect()
 }
 
 #[cfg(test)]
