@@ -15,7 +15,7 @@ use crate::model::{K8sObject, Workspace};
 use crate::patch::Value;
 use crate::rule::RuleEntry;
 use crate::rules::scheduling::{
-    capitalize, nearest, quoted_after, set_paths, template_of, Subject,
+    capitalize, message_range, nearest, quoted_after, set_paths, template_of, Subject,
 };
 use crate::runtime::Observed;
 use crate::text::TextRange;
@@ -184,14 +184,9 @@ pub fn problems(ws: &Workspace) -> Vec<Problem> {
         if found.is_empty() {
             continue;
         }
-        let Some(mut subject) = Subject::of(&at) else {
+        let Some(subject) = Subject::at(ws, &at) else {
             continue;
         };
-        // `kubectl get events -n shop` has no NAMESPACE column: the workload's manifest says.
-        if subject.namespace.is_none() {
-            subject.namespace = template_of(ws, &subject, None)
-                .and_then(|t| ws.object_of(&ws.templates[t]).namespace.clone());
-        }
         let container = at.pod.and_then(|i| {
             ws.pods[i]
                 .pod
@@ -218,7 +213,7 @@ pub fn problems(ws: &Workspace) -> Vec<Problem> {
                 missing,
                 subject: subject.clone(),
                 file: at.file,
-                range: at.event.line,
+                range: message_range(ws, at.file, at.event),
             };
             match out
                 .iter_mut()
@@ -709,7 +704,12 @@ pub fn key_diagnostic(ws: &Workspace, problem: &Problem) -> Diagnostic {
         .filter(|k| !k.is_empty())
         .map(|k| format!(" (it has {})", k.join(", ")))
         .unwrap_or_default();
+    let near = object.and_then(|o| nearest(key, keys_of(o)));
     let mut help = match (source, object) {
+        _ if near.is_some() => format!(
+            "{name} has key {}: the key {key} the pod reads looks misspelled.",
+            near.unwrap_or_default()
+        ),
         (Source::ConfigMap, Some(_)) => format!(
             "Add key {key} to {name} in your manifests, or correct the key the pod reads{has}."
         ),
@@ -726,6 +726,17 @@ pub fn key_diagnostic(ws: &Workspace, problem: &Problem) -> Diagnostic {
             )
         }
     };
+    if let (None, Some(volume)) = (&problem.missing.name, &problem.missing.volume) {
+        help.insert_str(
+            0,
+            &format!(
+                "The pod's volume {volume} names the {} (`kubectl get {} {} -o yaml`). ",
+                source.kind(),
+                problem.subject.kind.to_ascii_lowercase(),
+                problem.subject.name.as_deref().unwrap_or("<pod>")
+            ),
+        );
+    }
     help.push_str(" If the app can start without it, set `optional: true` on the reference.");
     Diagnostic {
         file: problem.file,

@@ -1,6 +1,6 @@
 use super::{
-    capitalize, is_resource, read_failed_scheduling, set_paths, template_of, Filter, Subject,
-    Unschedulable,
+    capitalize, is_resource, message_range, read_failed_scheduling, set_paths, template_of, Filter,
+    Subject, Unschedulable,
 };
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, FileId, Fix, Severity};
@@ -103,7 +103,7 @@ impl Rule for InsufficientResources {
             if !reading.has(is_resource) || reading.has(|f| *f == Filter::UnboundClaims) {
                 continue;
             }
-            let Some(subject) = Subject::of(at) else {
+            let Some(subject) = Subject::at(ws, at) else {
                 continue;
             };
             let history = subject.recovered(ws)
@@ -150,7 +150,7 @@ impl Rule for InsufficientResources {
         }
         Diagnostic {
             file: state.file,
-            range: state.event.line,
+            range: message_range(ws, state.file, state.event),
             message: format!(
                 "{} cannot be scheduled: no node has enough free {} for its requests{asks}; of {}: {}",
                 capitalize(&state.subject.label()),

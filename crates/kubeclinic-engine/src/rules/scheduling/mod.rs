@@ -13,6 +13,7 @@ use crate::diagnostic::{Edit, FileId, ObjectRef};
 use crate::model::{EventAt, Workspace};
 use crate::patch::Value;
 use crate::rule::RuleEntry;
+use crate::runtime::events::Event;
 use crate::runtime::pod::PodView;
 use crate::text::TextRange;
 use crate::yaml::{render_scalar, Node, NodeKind, ScalarStyle};
@@ -51,6 +52,17 @@ impl Subject {
             namespace: at.event.namespace.clone(),
             pod: at.pod,
         })
+    }
+
+    /// [`Subject::of`], with the namespace of the workload in the set when the event does not
+    /// say it (`kubectl get events -n shop` prints no NAMESPACE column).
+    pub fn at(ws: &Workspace, at: &EventAt) -> Option<Self> {
+        let mut subject = Self::of(at)?;
+        if subject.namespace.is_none() {
+            subject.namespace = template_of(ws, &subject, None)
+                .and_then(|t| ws.object_of(&ws.templates[t]).namespace.clone());
+        }
+        Some(subject)
     }
 
     /// A pod known only by name, such as `pods "web-1" is forbidden` in kubectl's output.
@@ -98,6 +110,21 @@ impl Subject {
         self.pod
             .is_some_and(|index| ws.pods[index].pod.is_healthy())
     }
+}
+
+/// The bytes of an event's message in its line: what a finding points at.
+pub fn message_range(ws: &Workspace, file: FileId, event: &Event) -> TextRange {
+    let line = ws.source(file, event.line);
+    let head: String = event.message.chars().take(24).collect();
+    let Some(at) = line.find(head.as_str()).filter(|_| !head.is_empty()) else {
+        return event.line;
+    };
+    let start = event.line.start + at;
+    let end = line[at..]
+        .find('\n')
+        .map_or(event.line.end, |n| start + n)
+        .max(start);
+    TextRange::new(start, end.min(event.line.end))
 }
 
 /// `replicaset` -> `ReplicaSet`, as `kubectl get events` writes kinds in its OBJECT column.

@@ -1,5 +1,5 @@
 use super::{
-    capitalize, is_condition_taint, is_control_plane_taint, is_resource, nearest,
+    capitalize, is_condition_taint, is_control_plane_taint, is_resource, message_range, nearest,
     read_failed_scheduling, template_of, Filter, Subject, Unschedulable,
 };
 use crate::declare_rule;
@@ -104,7 +104,7 @@ impl Rule for NodeAffinityOrTaint {
             if !reading.has(is_placement) {
                 continue;
             }
-            let Some(subject) = Subject::of(at) else {
+            let Some(subject) = Subject::at(ws, at) else {
                 continue;
             };
             let history = subject.recovered(ws)
@@ -190,7 +190,7 @@ impl Rule for NodeAffinityOrTaint {
         }
         Diagnostic {
             file: state.file,
-            range: state.event.line,
+            range: message_range(ws, state.file, state.event),
             message: format!(
                 "{} cannot be scheduled: no node may take it; of {}: {}{rules}{unmatched}",
                 capitalize(&state.subject.label()),

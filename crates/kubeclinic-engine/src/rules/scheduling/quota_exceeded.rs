@@ -1,4 +1,4 @@
-use super::{quoted_after, set_paths, template_of, Subject};
+use super::{message_range, quoted_after, set_paths, template_of, Subject};
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, FileId, Fix, Severity};
 use crate::model::{ContainerKind, Workspace};
@@ -167,7 +167,7 @@ impl Rule for QuotaExceeded {
             let Some(refusal) = read_refusal(message) else {
                 continue;
             };
-            let Some(subject) = Subject::of(at) else {
+            let Some(subject) = Subject::at(ws, at) else {
                 continue;
             };
             let history = at.observed.is_some()
@@ -184,7 +184,7 @@ impl Rule for QuotaExceeded {
                     subject,
                     pod: quoted_after(message, "pods ").map(String::from),
                     file: at.file,
-                    range: at.event.line,
+                    range: message_range(ws, at.file, at.event),
                     text: message,
                     history,
                 },
@@ -241,24 +241,43 @@ impl Rule for QuotaExceeded {
                     .collect();
                 (
                     format!("ResourceQuota {quota} is full ({})", over.join("; ")),
-                    format!("See what uses the quota (`kubectl describe quota {quota}`): scale down or delete other workloads in the namespace, lower this pod's requests and limits, or raise the quota."),
+                    format!(
+                        "See what uses the quota (`kubectl describe quota {quota}{}`): scale down or delete other workloads in the namespace, lower this pod's requests and limits, or raise the quota.",
+                        state
+                            .subject
+                            .namespace
+                            .as_deref()
+                            .map(|ns| format!(" -n {ns}"))
+                            .unwrap_or_default()
+                    ),
                 )
             }
             Refusal::MustSpecify { quota, missing } => {
-                let list: Vec<String> = missing
+                // `limits.cpu, limits.memory (container report)`: resources grouped by the
+                // containers that lack them.
+                let mut groups: Vec<(&Vec<&str>, Vec<&str>)> = Vec::new();
+                for (resource, containers) in missing {
+                    match groups.iter_mut().find(|(c, _)| *c == containers) {
+                        Some((_, resources)) => resources.push(resource),
+                        None => groups.push((containers, vec![resource])),
+                    }
+                }
+                let list: Vec<String> = groups
                     .iter()
-                    .map(|(r, containers)| {
-                        if containers.is_empty() {
-                            r.to_string()
-                        } else {
-                            format!("{r} for container {}", containers.join(", "))
-                        }
+                    .map(|(containers, resources)| match containers.len() {
+                        0 => resources.join(", "),
+                        1 => format!("{} (container {})", resources.join(", "), containers[0]),
+                        _ => format!(
+                            "{} (containers {})",
+                            resources.join(", "),
+                            containers.join(", ")
+                        ),
                     })
                     .collect();
                 (
                     format!(
                         "ResourceQuota {quota} counts resources the pod does not declare: it must specify {}",
-                        list.join(", ")
+                        list.join("; ")
                     ),
                     "Set requests and limits on every container (init containers too), or give the namespace a LimitRange with defaults so pods without them get values.".to_string(),
                 )

@@ -3,7 +3,9 @@ use crate::diagnostic::{Applicability, Diagnostic, FileId, Fix, Severity};
 use crate::model::{ContainerKind, Workspace};
 use crate::patch::Value;
 use crate::rule::Rule;
-use crate::rules::scheduling::{capitalize, quoted_after, set_paths, template_of, Subject};
+use crate::rules::scheduling::{
+    capitalize, message_range, quoted_after, set_paths, template_of, Subject,
+};
 use crate::text::TextRange;
 
 declare_rule! {
@@ -203,10 +205,10 @@ impl Rule for PodSecurityAdmissionViolation {
             push(
                 &mut out,
                 Refused {
-                    subject: Subject::of(at),
+                    subject: Subject::at(ws, at),
                     pod: quoted_after(message, "pods ").map(String::from),
                     file: at.file,
-                    range: at.event.line,
+                    range: message_range(ws, at.file, at.event),
                     text: message,
                     history,
                 },

@@ -4,7 +4,9 @@ use crate::model::Workspace;
 use crate::patch::Value;
 use crate::rule::Rule;
 use crate::rules::configuration::read_missing;
-use crate::rules::scheduling::{capitalize, quoted_after, set_paths, template_of, Subject};
+use crate::rules::scheduling::{
+    capitalize, message_range, quoted_after, set_paths, template_of, Subject,
+};
 use crate::runtime::events::Event;
 use crate::text::TextRange;
 use crate::yaml::Node;
@@ -136,7 +138,7 @@ impl Rule for FailedMount {
             ) {
                 continue;
             }
-            let Some(subject) = Subject::of(&at) else {
+            let Some(subject) = Subject::at(ws, &at) else {
                 continue;
             };
             let message = at.event.message.as_str();
@@ -217,7 +219,7 @@ impl Rule for FailedMount {
         };
         Diagnostic {
             file: state.file,
-            range: state.event.line,
+            range: message_range(ws, state.file, state.event),
             message: format!(
                 "{} cannot start: {what}",
                 capitalize(&state.subject.label())

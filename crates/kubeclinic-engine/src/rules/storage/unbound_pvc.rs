@@ -4,8 +4,8 @@ use crate::model::Workspace;
 use crate::patch::Value;
 use crate::rule::Rule;
 use crate::rules::scheduling::{
-    capitalize, nearest, quoted_after, read_failed_scheduling, set_paths, template_of, Filter,
-    Subject,
+    capitalize, message_range, nearest, quoted_after, read_failed_scheduling, set_paths,
+    template_of, Filter, Subject,
 };
 use crate::runtime::events::Event;
 use crate::runtime::Observed;
@@ -141,11 +141,17 @@ impl Rule for UnboundPvc {
         let events = ws.events();
         let mut out: Vec<Unbound> = Vec::new();
         for at in &events {
-            let Some(subject) = Subject::of(at) else {
+            let Some(mut subject) = Subject::at(ws, at) else {
                 continue;
             };
             if subject.kind != "PersistentVolumeClaim" {
                 continue;
+            }
+            if subject.namespace.is_none() {
+                subject.namespace = ws
+                    .objects_of_kind("PersistentVolumeClaim")
+                    .find(|o| o.name == subject.name)
+                    .and_then(|o| o.namespace.clone());
             }
             // A described claim that is Bound now: its old events are history.
             if at
@@ -192,7 +198,7 @@ impl Rule for UnboundPvc {
             {
                 continue;
             }
-            let Some(subject) = Subject::of(at) else {
+            let Some(subject) = Subject::at(ws, at) else {
                 continue;
             };
             let claims = claims_of(ws, at.observed, &subject);
@@ -275,7 +281,7 @@ impl Rule for UnboundPvc {
                     .unwrap_or_default();
                 Diagnostic {
                     file: *file,
-                    range: event.line,
+                    range: message_range(ws, *file, event),
                     message: format!("PersistentVolumeClaim {name}{namespace} stays Pending: {what}{used_by}"),
                     why: "No volume is created or bound for it, so every pod that mounts it stays Pending.".into(),
                     help: Some(help),
@@ -301,7 +307,7 @@ impl Rule for UnboundPvc {
                 let describe = claims.first().map_or("<claim>", String::as_str);
                 Diagnostic {
                     file: *file,
-                    range: event.line,
+                    range: message_range(ws, *file, event),
                     message: format!(
                         "{} cannot be scheduled: {claims_text} not bound to a volume",
                         capitalize(&subject.label())
