@@ -104,6 +104,17 @@ pub fn is_command(clean: &str) -> bool {
     ) && (after_prompt.is_some() || first == "kubectl")
 }
 
+/// The region a command's output forms, when the command says so.
+fn expected_after(command: &str) -> Option<RegionKind> {
+    let words: Vec<&str> = command.split_whitespace().collect();
+    let has = |w: &str| words.contains(&w);
+    if has("logs") || has("stern") {
+        Some(RegionKind::Logs)
+    } else {
+        None
+    }
+}
+
 fn is_describe_start(line: &str, next: Option<&str>) -> bool {
     let Some(rest) = line.strip_prefix("Name:") else {
         return false;
@@ -224,7 +235,8 @@ pub fn carve(text: &str) -> Vec<Region> {
                 (RegionKind::Manifest, false)
             }
             (None, Some(RegionKind::Describe))
-                if blank || clean.starts_with([' ', '\t']) || !looks_like_log(clean) =>
+                if !comment
+                    && (blank || clean.starts_with([' ', '\t']) || !looks_like_log(clean)) =>
             {
                 (RegionKind::Describe, false)
             }
@@ -261,7 +273,13 @@ pub fn carve(text: &str) -> Vec<Region> {
                 range: TextRange::new(start, line.range.end),
             }),
         }
-        current = (kind != RegionKind::Command).then_some(kind);
+        current = if kind == RegionKind::Command {
+            // What the command prints comes next: `kubectl logs` prints log lines even when
+            // they look like `key: value`.
+            expected_after(clean)
+        } else {
+            Some(kind)
+        };
     }
     if let Some(first) = regions.first_mut() {
         first.range.start = 0;

@@ -64,10 +64,11 @@ pub fn repository_placeholder(repository: &str) -> Option<&str> {
                 .take_while(|b| is_token_byte(**b))
                 .count();
         let token = &repository[start..end];
-        if token
-            .bytes()
-            .any(|b| b.is_ascii_uppercase() || b"${<".contains(&b))
-        {
+        // `$VAR`, `<name>`, `{{x}}`, or a capitalised word such as PROJECT_ID or REGION; a
+        // single capital (`CodeForPhilly`) is a case mistake, which invalid-image-name names.
+        let marked = token.bytes().any(|b| b"${<".contains(&b));
+        let shouting = token.bytes().filter(u8::is_ascii_uppercase).count() >= 2;
+        if marked || shouting {
             return Some(token);
         }
         start = end;

@@ -58,7 +58,12 @@ impl Rule for UnreadableKubectlOutput {
                     .filter(|(r, _)| region.range.contains_range(*r))
                     .collect();
                 if let Some((first, reason)) = lines.first() {
-                    out.push(Unread { file, first: *first, reason: reason.clone(), count: lines.len() });
+                    out.push(Unread {
+                        file,
+                        first: *first,
+                        reason: reason.clone(),
+                        count: lines.len(),
+                    });
                 }
             }
         }
