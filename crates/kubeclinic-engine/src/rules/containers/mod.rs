@@ -177,4 +177,22 @@ mod root_causes {
         );
         assert_eq!(ours(&text), [("crashloop-app-error", Severity::Error)]);
     }
+
+    #[test]
+    fn a_liveness_kill_whose_failures_expired_is_still_reported() {
+        let text = pod(
+            &format!("{CRASH_LOOP}    Last State:     Terminated\n      Reason:       Error\n      Exit Code:    137\n    Ready:          False\n    Restart Count:  9\n    Liveness:       exec [/bin/healthcheck] delay=0s timeout=1s period=10s #success=1 #failure=3\n"),
+            "Events:\n  Type    Reason   Age                 From     Message\n  ----    ------   ----                ----     -------\n  Normal  Killing  3m (x9 over 58m)    kubelet  Container api failed liveness probe, will be restarted\n",
+        );
+        assert_eq!(ours(&text), [("liveness-probe-failing", Severity::Error)]);
+    }
+
+    #[test]
+    fn an_old_oom_kill_on_a_healthy_pod_is_info() {
+        let text = pod(
+            "    State:          Running\n    Last State:     Terminated\n      Reason:       OOMKilled\n      Exit Code:    137\n    Ready:          True\n    Restart Count:  1\n    Limits:\n      memory:  256Mi\n",
+            "Events:           <none>\n",
+        );
+        assert_eq!(ours(&text), [("oom-killed", Severity::Info)]);
+    }
 }

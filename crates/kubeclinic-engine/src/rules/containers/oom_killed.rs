@@ -73,8 +73,10 @@ pub struct OomKill {
     pod: usize,
     container: String,
     range: TextRange,
-    /// Still crash-looping (error), or running again after an earlier kill (warning).
+    /// Still crash-looping (error), or running again after an earlier kill.
     looping: bool,
+    /// Running and ready now: the kill is history (info).
+    healthy_now: bool,
     restarts: u32,
     limit: Option<String>,
 }
@@ -96,6 +98,8 @@ impl Rule for OomKilled {
                     container: c.name.clone(),
                     range: killed.range,
                     looping: c.ready != Some(true),
+                    healthy_now: c.ready == Some(true)
+                        && c.state.as_ref().is_some_and(|s| s.state == "Running"),
                     restarts: c.restarts,
                     limit: c
                         .limits
@@ -139,7 +143,11 @@ impl Rule for OomKilled {
             }),
             object: Some(observed.pod.reference()),
             container: Some(state.container.clone()),
-            severity: (!state.looping).then_some(Severity::Warning),
+            severity: if state.healthy_now {
+                Some(Severity::Info)
+            } else {
+                (!state.looping).then_some(Severity::Warning)
+            },
         }
     }
 

@@ -113,6 +113,9 @@ pub enum Failure {
     Status(u16),
     /// Anything else (an exec probe's output, a gRPC status).
     Other,
+    /// Only the kubelet's `Killing` event is left: the `Unhealthy` events that said how the
+    /// probe failed have expired.
+    KillOnly,
 }
 
 impl Failure {
@@ -227,6 +230,13 @@ impl ProbeTrouble<'_> {
             }
             Failure::Status(code) => format!("the endpoint answered HTTP {code}"),
             Failure::Other => "the check reported a failure".into(),
+            Failure::KillOnly => format!(
+                "the kubelet restarted the container for it{}; the events that said how it failed have expired",
+                match self.count {
+                    1 => String::new(),
+                    n => format!(" {n} times"),
+                }
+            ),
         }
     }
 }
@@ -288,6 +298,36 @@ pub fn pod_troubles<'a>(
                     .as_ref()
                     .is_some_and(|s| s.state == "Running"),
             killed: killed_names.contains(&container.name.as_str()),
+        });
+    }
+    // Killed for it, with no `Unhealthy` event left to say how it failed.
+    for at in events.iter().filter(|e| e.event.reason == "Killing") {
+        let Some(container) = killed_by(&at.event.message, kind).and_then(|n| pod.container(n))
+        else {
+            continue;
+        };
+        if out.iter().any(|t| t.container == container.name) {
+            continue;
+        }
+        out.push(ProbeTrouble {
+            kind,
+            pod: index,
+            container: container.name.clone(),
+            count: at.event.count,
+            event: *at,
+            failure: Failure::KillOnly,
+            probe: container
+                .probes
+                .iter()
+                .find(|(k, _, _)| k == kind.label())
+                .and_then(|(_, text, _)| ProbeLine::parse(text)),
+            wrong_port: None,
+            healthy_now: container.ready == Some(true)
+                && container
+                    .state
+                    .as_ref()
+                    .is_some_and(|s| s.state == "Running"),
+            killed: true,
         });
     }
     for trouble in &mut out {
@@ -426,7 +466,7 @@ pub enum Retime {
 
 /// The timing change for a failure the probe's settings can explain, if any.
 pub fn retime(trouble: &ProbeTrouble) -> Option<Retime> {
-    if trouble.wrong_target() || trouble.healthy_now {
+    if trouble.wrong_target() || trouble.healthy_now || trouble.failure == Failure::KillOnly {
         return None;
     }
     let probe = trouble.probe.as_ref();
@@ -548,7 +588,7 @@ fn handler_lines(ws: &Workspace, file: FileId, probe: &Node) -> Option<Vec<Strin
 /// step for its kind of failure.
 pub fn trouble_finding(ws: &Workspace, trouble: &ProbeTrouble, why: &str) -> Diagnostic {
     let pod = &ws.pods[trouble.pod].pod;
-    let times = if trouble.count > 1 {
+    let times = if trouble.count > 1 && trouble.failure != Failure::KillOnly {
         format!(" {} times", trouble.count)
     } else {
         String::new()
@@ -582,6 +622,7 @@ pub fn trouble_finding(ws: &Workspace, trouble: &ProbeTrouble, why: &str) -> Dia
     } else {
         match (&trouble.failure, trouble.kind) {
             (Failure::Status(404), _) => "Point the probe's `httpGet.path` at an endpoint the app serves (check its routes); more time will not help.".to_string(),
+            (Failure::KillOnly, _) => "Find out how the probe fails (`kubectl get events` right after a restart, or run the probe's check by hand with `kubectl exec`) before changing its timing.".to_string(),
             (Failure::Timeout, _) => "Raise `timeoutSeconds`, and keep the health endpoint cheap: no database or downstream calls in it.".to_string(),
             (Failure::Refused { .. }, ProbeKind::Liveness) => "If the app needs longer to start, add a startupProbe so liveness checks wait for it; if it served before the failures began, it stopped listening: read its logs.".to_string(),
             (Failure::Refused { .. }, ProbeKind::Startup) => "Allow a longer start (`failureThreshold` x `periodSeconds`), and check in the logs that the app does start listening on that port.".to_string(),
