@@ -4,7 +4,9 @@ use crate::model::Workspace;
 use crate::rule::Rule;
 use crate::yaml::{render_scalar, Node, ScalarStyle};
 
-use super::termination::{missing_command, why_stopped, Context, MissingCommand, Stop};
+use super::termination::{
+    missing_command, running_and_ready, why_stopped, Context, MissingCommand, Stop,
+};
 
 declare_rule! {
     /// ## What it does
@@ -101,11 +103,7 @@ impl Rule for CommandNotFound {
                     image: container.image.as_ref().map(|(i, _)| i.clone()),
                     evidence,
                     item,
-                    healthy_now: container.ready == Some(true)
-                        && container
-                            .state
-                            .as_ref()
-                            .is_some_and(|s| s.state == "Running"),
+                    healthy_now: running_and_ready(container),
                 });
             }
         }

@@ -7,7 +7,7 @@ use crate::text::TextRange;
 
 use crate::rule::Rule;
 
-use super::termination::{ended, why_stopped, Context, Stop};
+use super::termination::{ended, running_and_ready, why_stopped, Context, Stop};
 
 declare_rule! {
     /// ## What it does
@@ -143,11 +143,7 @@ impl Rule for CrashloopAppError {
                         .state
                         .as_ref()
                         .is_some_and(|s| s.state == "Terminated"),
-                    healthy_now: container.ready == Some(true)
-                        && container
-                            .state
-                            .as_ref()
-                            .is_some_and(|s| s.state == "Running"),
+                    healthy_now: running_and_ready(container),
                 });
             }
         }

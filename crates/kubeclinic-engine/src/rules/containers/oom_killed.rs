@@ -7,6 +7,8 @@ use crate::rule::Rule;
 use crate::text::TextRange;
 use crate::yaml::Node;
 
+use super::termination::running_and_ready;
+
 declare_rule! {
     /// ## What it does
     /// Finds containers that the kernel killed for going over their memory limit
@@ -98,8 +100,7 @@ impl Rule for OomKilled {
                     container: c.name.clone(),
                     range: killed.range,
                     looping: c.ready != Some(true),
-                    healthy_now: c.ready == Some(true)
-                        && c.state.as_ref().is_some_and(|s| s.state == "Running"),
+                    healthy_now: running_and_ready(c),
                     restarts: c.restarts,
                     limit: c
                         .limits

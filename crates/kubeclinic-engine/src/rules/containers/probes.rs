@@ -8,7 +8,7 @@ use crate::runtime::pod::{ContainerView, PodView};
 use crate::yaml::Node;
 
 use super::integer_field::set_integer;
-use super::termination::{why_stopped, Context, PodEvent, Stop};
+use super::termination::{running_and_ready, why_stopped, Context, PodEvent, Stop};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ProbeKind {
@@ -189,7 +189,33 @@ pub struct ProbeTrouble<'a> {
     pub killed: bool,
 }
 
-impl ProbeTrouble<'_> {
+impl<'a> ProbeTrouble<'a> {
+    fn new(
+        kind: ProbeKind,
+        pod: usize,
+        container: &ContainerView,
+        event: PodEvent<'a>,
+        failure: Failure,
+        killed: bool,
+    ) -> Self {
+        ProbeTrouble {
+            kind,
+            pod,
+            container: container.name.clone(),
+            count: event.event.count,
+            event,
+            failure,
+            probe: container
+                .probes
+                .iter()
+                .find(|(k, _, _)| k == kind.label())
+                .and_then(|(_, text, _)| ProbeLine::parse(text)),
+            wrong_port: None,
+            healthy_now: running_and_ready(container),
+            killed,
+        }
+    }
+
     /// The target is wrong (no listener on that port, no such path): more time will not help.
     pub fn wrong_target(&self) -> bool {
         self.wrong_port.is_some() || self.failure == Failure::Status(404)
@@ -278,27 +304,10 @@ pub fn pod_troubles<'a>(
             }
             continue;
         }
-        let probe = container
-            .probes
-            .iter()
-            .find(|(k, _, _)| k == kind.label())
-            .and_then(|(_, text, _)| ProbeLine::parse(text));
-        out.push(ProbeTrouble {
-            kind,
-            pod: index,
-            container: container.name.clone(),
-            count: at.event.count,
-            event: *at,
-            failure,
-            probe,
-            wrong_port: None,
-            healthy_now: container.ready == Some(true)
-                && container
-                    .state
-                    .as_ref()
-                    .is_some_and(|s| s.state == "Running"),
-            killed: killed_names.contains(&container.name.as_str()),
-        });
+        let killed = killed_names.contains(&container.name.as_str());
+        out.push(ProbeTrouble::new(
+            kind, index, container, *at, failure, killed,
+        ));
     }
     // Killed for it, with no `Unhealthy` event left to say how it failed.
     for at in events.iter().filter(|e| e.event.reason == "Killing") {
@@ -309,26 +318,14 @@ pub fn pod_troubles<'a>(
         if out.iter().any(|t| t.container == container.name) {
             continue;
         }
-        out.push(ProbeTrouble {
+        out.push(ProbeTrouble::new(
             kind,
-            pod: index,
-            container: container.name.clone(),
-            count: at.event.count,
-            event: *at,
-            failure: Failure::KillOnly,
-            probe: container
-                .probes
-                .iter()
-                .find(|(k, _, _)| k == kind.label())
-                .and_then(|(_, text, _)| ProbeLine::parse(text)),
-            wrong_port: None,
-            healthy_now: container.ready == Some(true)
-                && container
-                    .state
-                    .as_ref()
-                    .is_some_and(|s| s.state == "Running"),
-            killed: true,
-        });
+            index,
+            container,
+            *at,
+            Failure::KillOnly,
+            true,
+        ));
     }
     for trouble in &mut out {
         trouble.wrong_port = wrong_port(ws, cx, trouble);

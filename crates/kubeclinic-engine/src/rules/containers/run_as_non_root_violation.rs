@@ -8,7 +8,7 @@ use crate::text::TextRange;
 use crate::yaml::Node;
 
 use super::integer_field::set_integer;
-use super::termination::Context;
+use super::termination::{running_and_ready, Context};
 
 declare_rule! {
     /// ## What it does
@@ -170,11 +170,7 @@ impl Rule for RunAsNonRootViolation {
                     refusal,
                     file,
                     range,
-                    healthy_now: container.ready == Some(true)
-                        && container
-                            .state
-                            .as_ref()
-                            .is_some_and(|s| s.state == "Running"),
+                    healthy_now: running_and_ready(container),
                 });
             }
         }

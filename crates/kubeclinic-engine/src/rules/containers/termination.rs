@@ -164,6 +164,15 @@ impl<'a> Context<'a> {
     }
 }
 
+/// Running and ready now: whatever failed before is history.
+pub fn running_and_ready(container: &ContainerView) -> bool {
+    container.ready == Some(true)
+        && container
+            .state
+            .as_ref()
+            .is_some_and(|s| s.state == "Running")
+}
+
 /// The state that tells how the last run ended: the current one when it is terminated, else
 /// the last one.
 pub fn ended(container: &ContainerView) -> Option<&ContainerStateView> {
