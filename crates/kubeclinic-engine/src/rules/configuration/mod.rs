@@ -498,13 +498,13 @@ pub fn object_diagnostic(ws: &Workspace, state: &ObjectState) -> Diagnostic {
             };
             let (what, why) = match &problem.missing.volume {
                 Some(volume) => (
-                    format!("cannot mount volume {volume}"),
+                    format!("{} mount volume {volume}", verb(problem)),
                     "The kubelet cannot mount the volume: the pod stays in ContainerCreating and none of its containers start.",
                 ),
                 None => (
                     match &problem.container {
-                        Some(c) => format!("cannot start container {c}"),
-                        None => "cannot start".to_string(),
+                        Some(c) => format!("{} start container {c}", verb(problem)),
+                        None => format!("{} start", verb(problem)),
                     },
                     "The kubelet cannot build the container's environment: it stays in CreateContainerConfigError and never starts.",
                 ),
@@ -513,8 +513,13 @@ pub fn object_diagnostic(ws: &Workspace, state: &ObjectState) -> Diagnostic {
                 file: problem.file,
                 range: problem.range,
                 message: format!(
-                    "{} {what}: {kind} {name} does not exist{namespace}{read_by}",
-                    capitalize(&problem.subject.label())
+                    "{} {what}: {kind} {name}{namespace} {}{read_by}",
+                    capitalize(&problem.subject.label()),
+                    if problem.history {
+                        "did not exist then"
+                    } else {
+                        "does not exist"
+                    }
                 ),
                 why: if problem.history {
                     "It runs now; the next restart or rollout fails the same way if the object is deleted again.".into()
@@ -631,6 +636,15 @@ pub fn object_fix(ws: &Workspace, state: &ObjectState) -> Option<Fix> {
     ))
 }
 
+/// `cannot`, or `could not` for a pod that runs now.
+fn verb(problem: &Problem) -> &'static str {
+    if problem.history {
+        "could not"
+    } else {
+        "cannot"
+    }
+}
+
 fn replace_scalar(file: FileId, node: &Node, text: &str) -> Edit {
     let style = node.as_scalar().map_or(ScalarStyle::Plain, |s| s.style);
     Edit::replace(file, node.span, render_scalar(text, style))
@@ -694,9 +708,9 @@ pub fn key_diagnostic(ws: &Workspace, problem: &Problem) -> Diagnostic {
         format!(" (read by {})", readers.join(", "))
     };
     let who = match (&problem.missing.volume, &problem.container) {
-        (Some(volume), _) => format!("cannot mount volume {volume}"),
-        (None, Some(container)) => format!("cannot start container {container}"),
-        (None, None) => "cannot start".into(),
+        (Some(volume), _) => format!("{} mount volume {volume}", verb(problem)),
+        (None, Some(container)) => format!("{} start container {container}", verb(problem)),
+        (None, None) => format!("{} start", verb(problem)),
     };
     let object = key_object(ws, problem);
     let has = object

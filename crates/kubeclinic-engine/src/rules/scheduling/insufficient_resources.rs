@@ -131,7 +131,10 @@ impl Rule for InsufficientResources {
 
     fn finding<'a>(ws: &Workspace<'a>, state: &Unplaced<'a>) -> Diagnostic {
         let reading = read_failed_scheduling(&state.event.message).expect("detected");
-        let short = short_resources(&reading);
+        let all = short_resources(&reading);
+        // `Too many pods` is the kubelet's pod limit, not a request.
+        let full = all.contains(&"pods");
+        let short: Vec<&str> = all.into_iter().filter(|r| *r != "pods").collect();
         let asks = state
             .subject
             .pod
@@ -142,6 +145,9 @@ impl Rule for InsufficientResources {
         let mut help = String::from(
             "Compare with what the nodes have free (`kubectl describe nodes`, Allocated resources): lower the requests to what the containers really use (`kubectl top pod`), or add nodes (or let the cluster autoscaler grow the node pool).",
         );
+        if full {
+            help.push_str(" Nodes that say `Too many pods` run as many pods as their kubelet allows (`maxPods`; on EKS the instance type's IP addresses set it): more nodes, or larger ones, is the cure.");
+        }
         if reading.no_victims {
             help.push_str(" Preemption found no lower-priority pods to evict.");
         }
@@ -152,9 +158,20 @@ impl Rule for InsufficientResources {
             file: state.file,
             range: message_range(ws, state.file, state.event),
             message: format!(
-                "{} cannot be scheduled: no node has enough free {} for its requests{asks}; of {}: {}",
+                "{} {} be scheduled: {}; of {}: {}",
                 capitalize(&state.subject.label()),
-                short.join(" and "),
+                if state.history { "could not" } else { "cannot" },
+                match (short.is_empty(), full) {
+                    (true, _) => "every node runs as many pods as it may".to_string(),
+                    (false, false) => format!(
+                        "no node has enough free {} for its requests{asks}",
+                        short.join(" and ")
+                    ),
+                    (false, true) => format!(
+                        "no node has enough free {} for its requests{asks}, and some are full of pods",
+                        short.join(" and ")
+                    ),
+                },
                 reading.nodes(),
                 reading.summary(),
             ),

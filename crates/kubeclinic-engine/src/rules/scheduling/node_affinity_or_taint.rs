@@ -192,8 +192,9 @@ impl Rule for NodeAffinityOrTaint {
             file: state.file,
             range: message_range(ws, state.file, state.event),
             message: format!(
-                "{} cannot be scheduled: no node may take it; of {}: {}{rules}{unmatched}",
+                "{} {} be scheduled: no node may take it; of {}: {}{rules}{unmatched}",
                 capitalize(&state.subject.label()),
+                if state.history { "could not" } else { "cannot" },
                 reading.nodes(),
                 reading.summary(),
             ),

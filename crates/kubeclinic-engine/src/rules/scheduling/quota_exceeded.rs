@@ -222,7 +222,11 @@ impl Rule for QuotaExceeded {
                 state.subject.name.as_deref().unwrap_or("<unnamed>")
             )
         } else {
-            format!("{} cannot create pods", state.subject.label())
+            format!(
+                "{} {} create pods",
+                state.subject.label(),
+                if state.history { "could not" } else { "cannot" }
+            )
         };
         let (what, help) = match &refusal {
             Refusal::Exceeded {

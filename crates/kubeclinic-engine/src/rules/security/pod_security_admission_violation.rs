@@ -256,9 +256,11 @@ impl Rule for PodSecurityAdmissionViolation {
         let bare_pod = state.subject.as_ref().is_none_or(|s| s.kind == "Pod");
         let who = match (&state.subject, violation.warning) {
             (_, true) => "Pods are admitted with a warning: they would violate".to_string(),
-            (Some(s), false) if s.kind != "Pod" => {
-                format!("{} cannot create pods: they violate", s.label())
-            }
+            (Some(s), false) if s.kind != "Pod" => format!(
+                "{} {} create pods: they violate",
+                s.label(),
+                if state.history { "could not" } else { "cannot" }
+            ),
             (Some(s), false) => format!("{} was refused: it violates", capitalize(&s.label())),
             (None, false) => "A pod was refused: it violates".to_string(),
         };

@@ -221,8 +221,9 @@ impl Rule for FailedMount {
             file: state.file,
             range: message_range(ws, state.file, state.event),
             message: format!(
-                "{} cannot start: {what}",
-                capitalize(&state.subject.label())
+                "{} {} start: {what}",
+                capitalize(&state.subject.label()),
+                if state.history { "could not" } else { "cannot" }
             ),
             why: if state.history {
                 "It runs now; the same volume can block the next rollout.".into()

@@ -309,8 +309,9 @@ impl Rule for UnboundPvc {
                     file: *file,
                     range: message_range(ws, *file, event),
                     message: format!(
-                        "{} cannot be scheduled: {claims_text} not bound to a volume",
-                        capitalize(&subject.label())
+                        "{} {} be scheduled: {claims_text} not bound to a volume",
+                        capitalize(&subject.label()),
+                        if *history { "could not" } else { "cannot" }
                     ),
                     why: if *history {
                         "It waited until the volume was bound; it is placed now.".into()
