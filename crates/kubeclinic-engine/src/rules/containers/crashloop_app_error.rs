@@ -1,6 +1,7 @@
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, FileId, ObjectRef, Severity};
 use crate::model::Workspace;
+use crate::runtime::pod::ContainerView;
 use crate::runtime::regions::RegionKind;
 use crate::runtime::LogLine;
 use crate::text::TextRange;
@@ -75,7 +76,7 @@ declare_rule! {
     }
 }
 
-pub struct Crash<'a> {
+pub struct Crash {
     /// Index into `ws.pods`, or the pod named by a `kubectl logs --previous` command.
     pod: Option<usize>,
     pod_name: Option<String>,
@@ -84,7 +85,9 @@ pub struct Crash<'a> {
     restarts: u32,
     /// Where the exit was reported (the describe's Reason), if described.
     state_at: Option<(FileId, TextRange)>,
-    cause: Option<FatalLine<'a>>,
+    /// The line that says why: from the logs, or the state's `Message` (a runtime error, or
+    /// the app's termination message).
+    cause: Option<Cause>,
     /// Restarted again and again (`CrashLoopBackOff`), as opposed to a pod that failed
     /// once (a Job's) or a run seen only in `--previous` logs.
     looping: bool,
@@ -93,14 +96,16 @@ pub struct Crash<'a> {
     healthy_now: bool,
 }
 
-/// The line of a container's output that most likely says why it exited.
-#[derive(Clone)]
-pub struct FatalLine<'a> {
+/// The line that most likely says why a container exited.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cause {
     pub file: FileId,
-    pub line: &'a LogLine,
+    pub range: TextRange,
     /// What to quote: the line, or for Spring Boot the description under `APPLICATION
     /// FAILED TO START`.
     pub quote: String,
+    /// Who said it: "its last output says", "the runtime said".
+    pub said_by: &'static str,
 }
 
 /// Rules that read log lines for a specific cause; a crash whose output they explain is
@@ -108,9 +113,9 @@ pub struct FatalLine<'a> {
 const EXPLAINED_BY: [&str; 2] = ["localhost-connection", "dns-resolution-failure"];
 
 impl Rule for CrashloopAppError {
-    type State<'a> = Crash<'a>;
+    type State<'a> = Crash;
 
-    fn detect<'a>(ws: &Workspace<'a>) -> Vec<Crash<'a>> {
+    fn detect<'a>(ws: &Workspace<'a>) -> Vec<Crash> {
         let claimed = claimed_lines(ws);
         let explained = |lines: &[(FileId, &LogLine)]| {
             lines
@@ -137,7 +142,7 @@ impl Rule for CrashloopAppError {
                     code: Some(code),
                     restarts: container.restarts,
                     state_at: ended(container).map(|s| (observed.file, s.range)),
-                    cause: fatal_line(&logs),
+                    cause: fatal_line(&logs).or_else(|| said_on_exit(ws, index, container)),
                     looping: waiting || (container.restarts > 0 && container.ready != Some(true)),
                     failed: container
                         .state
@@ -184,7 +189,7 @@ impl Rule for CrashloopAppError {
         out
     }
 
-    fn finding<'a>(ws: &Workspace<'a>, state: &Crash<'a>) -> Diagnostic {
+    fn finding<'a>(ws: &Workspace<'a>, state: &Crash) -> Diagnostic {
         let who = match (&state.container, &state.pod_name) {
             (Some(c), Some(p)) => format!("Container {c} of pod {p}"),
             (None, Some(p)) => format!("Pod {p}"),
@@ -226,7 +231,10 @@ impl Rule for CrashloopAppError {
         );
         let (message, help) = match &state.cause {
             Some(cause) => (
-                format!("{who} {verb} ({exit}{restarts}); its last output says: {}", cause.quote),
+                format!(
+                    "{who} {verb} ({exit}{restarts}); {}: {}",
+                    cause.said_by, cause.quote
+                ),
                 format!(
                     "Fix what that line reports (a missing setting, an unreachable dependency, a bad config file), then {}; the lines before it in {logs_command} give the context.",
                     if state.failed { "run it again" } else { "roll out again" }
@@ -243,7 +251,7 @@ impl Rule for CrashloopAppError {
             ),
         };
         let (file, range) = match (&state.cause, state.state_at) {
-            (Some(cause), _) => (cause.file, cause.line.line),
+            (Some(cause), _) => (cause.file, cause.range),
             (None, Some(at)) => at,
             (None, None) => (0, TextRange::empty(0)),
         };
@@ -478,24 +486,27 @@ fn is_klog(t: &str, level: u8) -> bool {
     b.len() > 6 && b[0] == level && b[1..5].iter().all(u8::is_ascii_digit) && b[5] == b' '
 }
 
-/// The line that most likely says why the process exited: the last one of the highest
+/// Which of `texts` most likely says why the process exited: the last one of the highest
 /// weight.
-pub fn fatal_line<'a>(lines: &[(FileId, &'a LogLine)]) -> Option<FatalLine<'a>> {
+fn fatal_index(texts: &[&str]) -> Option<usize> {
     let mut best: Option<(u8, usize)> = None;
-    for (i, (_, line)) in lines.iter().enumerate() {
-        let w = weight(&line.text);
+    for (i, text) in texts.iter().enumerate() {
+        let w = weight(text);
         if w > 0 && best.is_none_or(|(bw, _)| w >= bw) {
             best = Some((w, i));
         }
     }
-    let (_, i) = best?;
-    let (file, line) = lines[i];
-    let mut quote = line.text.trim().to_string();
+    best.map(|(_, i)| i)
+}
+
+/// `texts[i]` as it should be quoted.
+fn quote_at(texts: &[&str], i: usize) -> String {
+    let mut quote = texts[i].trim().to_string();
     if quote.contains("APPLICATION FAILED TO START") {
         // Spring Boot prints the reason under `Description:`.
-        let description = lines[i..]
+        let description = texts[i..]
             .iter()
-            .map(|(_, l)| l.text.trim())
+            .map(|t| t.trim())
             .skip_while(|t| *t != "Description:")
             .skip(1)
             .find(|t| !t.is_empty());
@@ -506,7 +517,51 @@ pub fn fatal_line<'a>(lines: &[(FileId, &'a LogLine)]) -> Option<FatalLine<'a>> 
     if quote.chars().count() > 240 {
         quote = quote.chars().take(240).collect::<String>() + "...";
     }
-    Some(FatalLine { file, line, quote })
+    quote
+}
+
+/// The log line that most likely says why the process exited.
+pub fn fatal_line(lines: &[(FileId, &LogLine)]) -> Option<Cause> {
+    let texts: Vec<&str> = lines.iter().map(|(_, l)| l.text.as_str()).collect();
+    let i = fatal_index(&texts)?;
+    let (file, line) = lines[i];
+    Some(Cause {
+        file,
+        range: line.line,
+        quote: quote_at(&texts, i),
+        said_by: "its last output says",
+    })
+}
+
+/// What the last run's `Message` says: the runtime's error when the process could not start
+/// (`StartError`, exit code 128), or the app's termination message (with
+/// `terminationMessagePolicy: FallbackToLogsOnError`, the end of its logs).
+fn said_on_exit(ws: &Workspace, index: usize, container: &ContainerView) -> Option<Cause> {
+    let state = ended(container)?;
+    let message = state.message.as_deref()?;
+    let texts: Vec<&str> = message.lines().filter(|l| !l.trim().is_empty()).collect();
+    let i = fatal_index(&texts).unwrap_or(0);
+    let line = texts.get(i)?.trim();
+    let observed = &ws.pods[index];
+    let text = ws.text(observed.file);
+    let from = observed.pod.anchor.start.min(text.len());
+    let range = text[from..].find(line).map_or(state.range, |at| {
+        TextRange::new(from + at, from + at + line.len())
+    });
+    Some(Cause {
+        file: observed.file,
+        range,
+        quote: quote_at(&texts, i),
+        said_by: if state.exit_code == Some(128)
+            || matches!(
+                state.reason.as_deref(),
+                Some("StartError" | "ContainerCannotRun")
+            ) {
+            "the runtime could not start it and said"
+        } else {
+            "its termination message says"
+        },
+    })
 }
 
 #[cfg(test)]

@@ -195,4 +195,26 @@ mod root_causes {
         );
         assert_eq!(ours(&text), [("oom-killed", Severity::Info)]);
     }
+
+    #[test]
+    fn a_runtime_error_on_start_is_quoted() {
+        let text = pod(
+            &format!("{CRASH_LOOP}    Last State:     Terminated\n      Reason:       StartError\n      Message:      failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: error mounting \"/var/lib/kubelet/pods/1f/volumes/kubernetes.io~configmap/config\" to rootfs at \"/etc/app/app.yaml\": not a directory: unknown\n      Exit Code:    128\n    Ready:          False\n    Restart Count:  3\n"),
+            "Events:           <none>\n",
+        );
+        let report = check(&[SourceFile::new("paste.txt", text.as_str())]);
+        let crash: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|f| f.rule == "crashloop-app-error")
+            .collect();
+        assert_eq!(crash.len(), 1);
+        assert!(
+            crash[0].message.contains("the runtime could not start it"),
+            "{}",
+            crash[0].message
+        );
+        assert!(text[crash[0].range.start..crash[0].range.end]
+            .starts_with("failed to create containerd task"));
+    }
 }
