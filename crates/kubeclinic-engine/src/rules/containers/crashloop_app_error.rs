@@ -17,7 +17,9 @@ declare_rule! {
     /// kill, a missing command, a probe kill, a wrong CPU architecture). It reads the
     /// container's logs in the paste (`kubectl logs --previous`: Python tracebacks, Go
     /// panics, Java and Node exceptions, fatal log lines), quotes the last exception as the
-    /// likely cause, and explains the exit code.
+    /// likely cause, and explains the exit code. Without logs it quotes the last state's
+    /// `Message` (the runtime's error when the process could not start, or the app's
+    /// termination message).
     ///
     /// ## Why is this bad?
     /// The application gives up on its own, and Kubernetes restarts it with growing back-off
