@@ -1,14 +1,13 @@
 use super::{
-    capitalize, is_resource, message_range, read_failed_scheduling, set_paths, template_of, Filter,
-    Subject, Unschedulable,
+    capitalize, is_resource, message_range, read_failed_scheduling, set_paths, template_of,
+    unplaced, Filter, Unplaced, Unschedulable,
 };
 use crate::declare_rule;
-use crate::diagnostic::{Applicability, Diagnostic, FileId, Fix, Severity};
+use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use crate::model::Workspace;
 use crate::patch::Value;
 use crate::quantity;
 use crate::rule::Rule;
-use crate::runtime::events::Event;
 use crate::yaml::Node;
 
 declare_rule! {
@@ -79,54 +78,13 @@ declare_rule! {
     }
 }
 
-pub struct Unplaced<'a> {
-    subject: Subject,
-    file: FileId,
-    event: &'a Event,
-    /// The pod was scheduled since, or runs: the event is history.
-    history: bool,
-}
-
 impl Rule for InsufficientResources {
     type State<'a> = Unplaced<'a>;
 
     fn detect<'a>(ws: &Workspace<'a>) -> Vec<Unplaced<'a>> {
-        let events = ws.events();
-        let mut out: Vec<Unplaced> = Vec::new();
-        for at in &events {
-            if at.event.reason != "FailedScheduling" {
-                continue;
-            }
-            let Some(reading) = read_failed_scheduling(&at.event.message) else {
-                continue;
-            };
-            if !reading.has(is_resource) || reading.has(|f| *f == Filter::UnboundClaims) {
-                continue;
-            }
-            let Some(subject) = Subject::at(ws, at) else {
-                continue;
-            };
-            let history = subject.recovered(ws)
-                || events.iter().any(|e| {
-                    e.event.reason == "Scheduled"
-                        && Subject::of(e).is_some_and(|s| s.same(&subject))
-                });
-            let state = Unplaced {
-                subject,
-                file: at.file,
-                event: at.event,
-                history,
-            };
-            // One finding per pod: the latest event (describe and table list it twice).
-            match out.iter_mut().find(|u| u.subject.same(&state.subject)) {
-                Some(previous) => {
-                    let history = previous.history || state.history;
-                    *previous = Unplaced { history, ..state };
-                }
-                None => out.push(state),
-            }
-        }
-        out
+        unplaced(ws, |r| {
+            r.has(is_resource) && !r.has(|f| *f == Filter::UnboundClaims)
+        })
     }
 
     fn finding<'a>(ws: &Workspace<'a>, state: &Unplaced<'a>) -> Diagnostic {

@@ -191,6 +191,96 @@ pub fn template_of(ws: &Workspace, subject: &Subject, pod: Option<&str>) -> Opti
     ws.owner_template(&view)
 }
 
+/// A pod the scheduler could not place, as its latest `FailedScheduling` event says.
+pub struct Unplaced<'a> {
+    pub subject: Subject,
+    pub file: FileId,
+    pub event: &'a Event,
+    /// The pod was scheduled since, or runs: the event is history.
+    pub history: bool,
+}
+
+/// One [`Unplaced`] per pod whose `FailedScheduling` message `claims` picks, from describes and
+/// `kubectl get events` alike.
+pub fn unplaced<'a>(
+    ws: &Workspace<'a>,
+    claims: impl Fn(&Unschedulable) -> bool,
+) -> Vec<Unplaced<'a>> {
+    let events = ws.events();
+    let mut out: Vec<Unplaced> = Vec::new();
+    for at in &events {
+        if at.event.reason != "FailedScheduling" {
+            continue;
+        }
+        if !read_failed_scheduling(&at.event.message).is_some_and(|r| claims(&r)) {
+            continue;
+        }
+        let Some(subject) = Subject::at(ws, at) else {
+            continue;
+        };
+        let history = subject.recovered(ws)
+            || events.iter().any(|e| {
+                e.event.reason == "Scheduled" && Subject::of(e).is_some_and(|s| s.same(&subject))
+            });
+        let state = Unplaced {
+            subject,
+            file: at.file,
+            event: at.event,
+            history,
+        };
+        // One finding per pod: the latest event (a describe and a table list it twice).
+        match out.iter_mut().find(|u| u.subject.same(&state.subject)) {
+            Some(previous) => {
+                let history = previous.history || state.history;
+                *previous = Unplaced { history, ..state };
+            }
+            None => out.push(state),
+        }
+    }
+    out
+}
+
+/// True when a `SuccessfulCreate` follows event `index` in the same describe: the controller
+/// created pods again since.
+pub fn created_since(events: &[EventAt], index: usize) -> bool {
+    let at = &events[index];
+    let Some(observed) = at.observed else {
+        return false;
+    };
+    events[index + 1..].iter().any(|later| {
+        later.event.reason == "SuccessfulCreate"
+            && later.file == at.file
+            && later.observed.is_some_and(|o| std::ptr::eq(o, observed))
+    })
+}
+
+/// Adds YAML lines after the line holding byte `after`, each indented to `column`.
+pub fn insert_lines(
+    ws: &Workspace,
+    file: FileId,
+    after: usize,
+    column: usize,
+    lines: &[String],
+) -> Edit {
+    let index = ws.lines(file);
+    let at = index.line_range(index.line_of(after), ws.text(file)).end;
+    let pad = " ".repeat(column);
+    Edit::insert(
+        file,
+        at,
+        lines
+            .iter()
+            .map(|l| format!("\n{pad}{l}"))
+            .collect::<String>(),
+    )
+}
+
+/// Column of byte `at` in its line.
+pub fn column_of(ws: &Workspace, file: FileId, at: usize) -> usize {
+    let index = ws.lines(file);
+    at - index.line_start(index.line_of(at))
+}
+
 /// What one filter of the scheduler said: `2 Insufficient memory`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NodeReason<'m> {
@@ -218,7 +308,8 @@ pub enum Filter<'m> {
     /// `had volume node affinity conflict`: the pod's volumes live in another zone.
     VolumeZone,
     Topology,
-    /// `pod has unbound immediate PersistentVolumeClaims`.
+    /// `pod has unbound immediate PersistentVolumeClaims`, or `didn't find available persistent
+    /// volumes to bind` (a WaitForFirstConsumer class with no volume left on the nodes).
     UnboundClaims,
     Other,
 }
@@ -353,7 +444,9 @@ fn classify(text: &str) -> Filter<'_> {
     if text.contains("topology spread") {
         return Filter::Topology;
     }
-    if text.contains("unbound immediate PersistentVolumeClaims") {
+    if text.contains("unbound immediate PersistentVolumeClaims")
+        || text.contains("didn't find available persistent volumes to bind")
+    {
         return Filter::UnboundClaims;
     }
     Filter::Other
@@ -467,19 +560,9 @@ fn insert_entries(ws: &Workspace, file: FileId, node: &Node, lines: &[String]) -
     }
     let first = node.entries().first()?;
     let last = node.entries().last()?;
-    let index = ws.lines(file);
-    let column = first.key.span.start - index.line_start(index.line_of(first.key.span.start));
+    let column = column_of(ws, file, first.key.span.start);
     let end = last.value.span.end.max(last.key.span.end);
-    let at = index.line_range(index.line_of(end), ws.text(file)).end;
-    let pad = " ".repeat(column);
-    Some(Edit::insert(
-        file,
-        at,
-        lines
-            .iter()
-            .map(|l| format!("\n{pad}{l}"))
-            .collect::<String>(),
-    ))
+    Some(insert_lines(ws, file, end, column, lines))
 }
 
 type Group<'s> = Vec<(&'s [&'s str], &'s Value)>;
@@ -539,29 +622,33 @@ fn fill_empty(
     settings: &[(&[&str], &Value)],
 ) -> Option<Edit> {
     let entry = parent.entry(key)?;
-    let lines = ws.lines(file);
-    let key_start = entry.key.span.start;
-    let column = key_start - lines.line_start(lines.line_of(key_start));
-    let pad = " ".repeat(column + 2);
-    let content: String = render_tree(settings, 0)
-        .iter()
-        .map(|l| format!("\n{pad}{l}"))
-        .collect();
-    let text = ws.text(file);
+    let column = column_of(ws, file, entry.key.span.start) + 2;
+    let lines = render_tree(settings, 0);
     if child.is_mapping() {
-        let start = text[..child.span.start].trim_end_matches(' ').len();
-        return Some(Edit::replace(
-            file,
-            TextRange::new(start, child.span.end),
-            content,
-        ));
+        return Some(replace_with_block(ws, file, child, column, &lines));
     }
-    let line = lines.line_of(entry.key.span.end);
-    Some(Edit::insert(
+    Some(insert_lines(ws, file, entry.key.span.end, column, &lines))
+}
+
+/// `key: {}` or `key: []` becomes `key:` with `lines` below it at `column`.
+pub fn replace_with_block(
+    ws: &Workspace,
+    file: FileId,
+    empty: &Node,
+    column: usize,
+    lines: &[String],
+) -> Edit {
+    let text = ws.text(file);
+    let start = text[..empty.span.start].trim_end_matches(' ').len();
+    let pad = " ".repeat(column);
+    Edit::replace(
         file,
-        lines.line_range(line, text).end,
-        content,
-    ))
+        TextRange::new(start, empty.span.end),
+        lines
+            .iter()
+            .map(|l| format!("\n{pad}{l}"))
+            .collect::<String>(),
+    )
 }
 
 /// Every `"..."`-quoted name after `prefix` in `text`: `volume "data"` -> `data`.

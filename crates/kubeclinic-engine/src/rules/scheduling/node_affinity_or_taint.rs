@@ -1,14 +1,13 @@
 use super::{
-    capitalize, is_condition_taint, is_control_plane_taint, is_resource, message_range, nearest,
-    read_failed_scheduling, template_of, Filter, Subject, Unschedulable,
+    capitalize, column_of, insert_lines, is_condition_taint, is_control_plane_taint, is_resource,
+    message_range, nearest, read_failed_scheduling, replace_with_block, template_of, unplaced,
+    Filter, Unplaced, Unschedulable,
 };
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, FileId, Fix, Severity};
 use crate::model::Workspace;
 use crate::patch::{set_path, Value};
 use crate::rule::Rule;
-use crate::runtime::events::Event;
-use crate::text::TextRange;
 use crate::yaml::{render_scalar, Node, ScalarStyle};
 
 declare_rule! {
@@ -77,56 +76,14 @@ declare_rule! {
     }
 }
 
-pub struct Unplaced<'a> {
-    subject: Subject,
-    file: FileId,
-    event: &'a Event,
-    history: bool,
-}
-
 impl Rule for NodeAffinityOrTaint {
     type State<'a> = Unplaced<'a>;
 
     fn detect<'a>(ws: &Workspace<'a>) -> Vec<Unplaced<'a>> {
-        let events = ws.events();
-        let mut out: Vec<Unplaced> = Vec::new();
-        for at in &events {
-            if at.event.reason != "FailedScheduling" {
-                continue;
-            }
-            let Some(reading) = read_failed_scheduling(&at.event.message) else {
-                continue;
-            };
-            // Room is insufficient-resources' to report, unbound claims unbound-pvc's.
-            if reading.has(is_resource) || reading.has(|f| *f == Filter::UnboundClaims) {
-                continue;
-            }
-            if !reading.has(is_placement) {
-                continue;
-            }
-            let Some(subject) = Subject::at(ws, at) else {
-                continue;
-            };
-            let history = subject.recovered(ws)
-                || events.iter().any(|e| {
-                    e.event.reason == "Scheduled"
-                        && Subject::of(e).is_some_and(|s| s.same(&subject))
-                });
-            let state = Unplaced {
-                subject,
-                file: at.file,
-                event: at.event,
-                history,
-            };
-            match out.iter_mut().find(|u| u.subject.same(&state.subject)) {
-                Some(previous) => {
-                    let history = previous.history || state.history;
-                    *previous = Unplaced { history, ..state };
-                }
-                None => out.push(state),
-            }
-        }
-        out
+        // Room is insufficient-resources' to report, unbound claims unbound-pvc's.
+        unplaced(ws, |r| {
+            !r.has(is_resource) && !r.has(|f| *f == Filter::UnboundClaims) && r.has(is_placement)
+        })
     }
 
     fn finding<'a>(ws: &Workspace<'a>, state: &Unplaced<'a>) -> Diagnostic {
@@ -295,21 +252,11 @@ impl Rule for NodeAffinityOrTaint {
         }
         let edit = match existing {
             Some(list) if !list.items().is_empty() => append_items(ws, object.file, list, &lines)?,
+            // `tolerations: []` becomes a block under the key.
             Some(list) if list.flow => {
-                // `tolerations: []` becomes a block under the key.
-                let text = ws.text(object.file);
-                let start = text[..list.span.start].trim_end_matches(' ').len();
-                let index = ws.lines(object.file);
-                let line = &text[index.line_start(index.line_of(list.span.start))..];
-                let pad = " ".repeat(line.len() - line.trim_start().len() + 2);
-                Edit::replace(
-                    object.file,
-                    TextRange::new(start, list.span.end),
-                    lines
-                        .iter()
-                        .map(|l| format!("\n{pad}{l}"))
-                        .collect::<String>(),
-                )
+                let key = spec.entry("tolerations")?;
+                let column = column_of(ws, object.file, key.key.span.start) + 2;
+                replace_with_block(ws, object.file, list, column, &lines)
             }
             _ => set_path(
                 ws,
@@ -536,18 +483,7 @@ fn unmatched_labels<'a>(ws: &Workspace<'a>, template: Option<usize>) -> Vec<Unma
 fn append_items(ws: &Workspace, file: FileId, list: &Node, lines: &[String]) -> Option<Edit> {
     let first = list.items().first()?;
     let last = list.items().last()?;
-    let index = ws.lines(file);
-    let text = ws.text(file);
-    let line_start = index.line_start(index.line_of(first.span.start));
-    let dash = text[line_start..first.span.start].rfind('-')?;
-    let pad = " ".repeat(dash);
-    let at = index.line_range(index.line_of(last.span.end), text).end;
-    Some(Edit::insert(
-        file,
-        at,
-        lines
-            .iter()
-            .map(|l| format!("\n{pad}{l}"))
-            .collect::<String>(),
-    ))
+    let line_start = first.span.start - column_of(ws, file, first.span.start);
+    let dash = ws.text(file)[line_start..first.span.start].rfind('-')?;
+    Some(insert_lines(ws, file, last.span.end, dash, lines))
 }

@@ -1,4 +1,4 @@
-use super::{message_range, quoted_after, set_paths, template_of, Subject};
+use super::{created_since, message_range, quoted_after, set_paths, template_of, Subject};
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, FileId, Fix, Severity};
 use crate::model::{ContainerKind, Workspace};
@@ -170,13 +170,7 @@ impl Rule for QuotaExceeded {
             let Some(subject) = Subject::at(ws, at) else {
                 continue;
             };
-            let history = at.observed.is_some()
-                && events[i + 1..].iter().any(|later| {
-                    later.event.reason == "SuccessfulCreate"
-                        && later.file == at.file
-                        && later.observed.map(|o| o as *const _)
-                            == at.observed.map(|o| o as *const _)
-                });
+            let history = created_since(&events, i);
             push(
                 &mut out,
                 refusal.quota(),

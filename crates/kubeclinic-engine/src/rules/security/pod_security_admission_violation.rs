@@ -4,7 +4,7 @@ use crate::model::{ContainerKind, Workspace};
 use crate::patch::Value;
 use crate::rule::Rule;
 use crate::rules::scheduling::{
-    capitalize, message_range, quoted_after, set_paths, template_of, Subject,
+    capitalize, created_since, message_range, quoted_after, set_paths, template_of, Subject,
 };
 use crate::text::TextRange;
 
@@ -195,13 +195,7 @@ impl Rule for PodSecurityAdmissionViolation {
             if read_violation(message).is_none() {
                 continue;
             }
-            let history = at.observed.is_some()
-                && events[i + 1..].iter().any(|later| {
-                    later.event.reason == "SuccessfulCreate"
-                        && later.file == at.file
-                        && later.observed.map(|o| o as *const _)
-                            == at.observed.map(|o| o as *const _)
-                });
+            let history = created_since(&events, i);
             push(
                 &mut out,
                 Refused {

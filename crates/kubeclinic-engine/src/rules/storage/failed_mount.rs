@@ -5,7 +5,7 @@ use crate::patch::Value;
 use crate::rule::Rule;
 use crate::rules::configuration::read_missing;
 use crate::rules::scheduling::{
-    capitalize, message_range, quoted_after, set_paths, template_of, Subject,
+    capitalize, column_of, message_range, quoted_after, set_paths, template_of, Subject,
 };
 use crate::runtime::events::Event;
 use crate::text::TextRange;
@@ -267,31 +267,32 @@ impl Rule for FailedMount {
             return None;
         }
         let rolling = strategy.and_then(|s| s.entry("rollingUpdate"));
+        let recreate = || {
+            set_paths(
+                ws,
+                object.file,
+                object.node,
+                &[(
+                    vec!["spec", "strategy", "type"],
+                    Value::Scalar("Recreate".into()),
+                )],
+            )
+        };
         let edits = match (rolling, kind) {
             // `rollingUpdate` is refused next to `type: Recreate`: it goes.
             (Some(entry), Some(_)) => {
-                let mut edits = set_paths(
-                    ws,
-                    object.file,
-                    object.node,
-                    &[(
-                        vec!["spec", "strategy", "type"],
-                        Value::Scalar("Recreate".into()),
-                    )],
-                );
+                let mut edits = recreate();
                 edits.push(Edit::delete(
                     object.file,
                     entry_lines(ws, object.file, entry),
                 ));
                 edits
             }
+            // Only `rollingUpdate`: it becomes the `type` line.
             (Some(entry), None) => {
                 let lines = entry_lines(ws, object.file, entry);
-                let text = ws.text(object.file);
-                let indent = entry.key.span.start
-                    - ws.lines(object.file)
-                        .line_start(ws.lines(object.file).line_of(entry.key.span.start));
-                let newline = if text[..lines.end].ends_with('\n') {
+                let indent = column_of(ws, object.file, entry.key.span.start);
+                let newline = if ws.text(object.file)[..lines.end].ends_with('\n') {
                     "\n"
                 } else {
                     ""
@@ -302,15 +303,7 @@ impl Rule for FailedMount {
                     format!("{}type: Recreate{newline}", " ".repeat(indent)),
                 )]
             }
-            _ => set_paths(
-                ws,
-                object.file,
-                object.node,
-                &[(
-                    vec!["spec", "strategy", "type"],
-                    Value::Scalar("Recreate".into()),
-                )],
-            ),
+            _ => recreate(),
         };
         if edits.is_empty() {
             return None;

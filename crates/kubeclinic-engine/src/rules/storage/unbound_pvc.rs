@@ -183,11 +183,10 @@ impl Rule for UnboundPvc {
             })
             .collect();
         for at in &events {
+            let message = at.event.message.as_str();
             if at.event.reason != "FailedScheduling"
-                || !at
-                    .event
-                    .message
-                    .contains("unbound immediate PersistentVolumeClaims")
+                || !(message.contains("unbound immediate PersistentVolumeClaims")
+                    || message.contains("didn't find available persistent volumes to bind"))
             {
                 continue;
             }
@@ -318,7 +317,16 @@ impl Rule for UnboundPvc {
                     } else {
                         "The scheduler places a pod only once its immediate-binding claims are bound: it stays Pending.".into()
                     },
-                    help: Some(format!("`kubectl describe pvc {describe}` says why the claim is Pending: no StorageClass and no default, a class that does not exist, or a provisioner that fails.")),
+                    help: Some(
+                        if event
+                            .message
+                            .contains("didn't find available persistent volumes")
+                        {
+                            "The claim's class binds on first use (WaitForFirstConsumer) and no eligible node has a free PersistentVolume that fits it: with local volumes, create one on a node or release one (`kubectl get pv`), or compare the claim's size, access modes and class with the volumes.".to_string()
+                        } else {
+                            format!("`kubectl describe pvc {describe}` says why the claim is Pending: no StorageClass and no default, a class that does not exist, or a provisioner that fails.")
+                        },
+                    ),
                     object: Some(subject.reference()),
                     container: None,
                     severity: history.then_some(Severity::Info),
