@@ -184,7 +184,9 @@ pub fn problems(ws: &Workspace) -> Vec<Problem> {
         if found.is_empty() {
             continue;
         }
-        let Some(subject) = Subject::at(ws, &at) else {
+        // Ingresses and cert-manager objects also say `secret "x" not found`: only a pod's
+        // events mean a pod cannot start.
+        let Some(subject) = Subject::at(ws, &at).filter(|s| s.kind == "Pod") else {
             continue;
         };
         let container = at.pod.and_then(|i| {
