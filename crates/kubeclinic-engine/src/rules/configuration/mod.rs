@@ -12,10 +12,10 @@ pub mod missing_secret_key;
 
 use crate::diagnostic::{Applicability, Diagnostic, Edit, FileId, Fix, Severity};
 use crate::model::{K8sObject, Workspace};
-use crate::patch::Value;
+use crate::patch::{set_paths, Value};
 use crate::rule::RuleEntry;
 use crate::rules::scheduling::{
-    capitalize, message_range, nearest, quoted_after, set_paths, template_of, Subject,
+    capitalize, message_range, nearest, quoted_after, template_of, Subject,
 };
 use crate::runtime::Observed;
 use crate::text::TextRange;

@@ -3,7 +3,6 @@
 pub mod command_not_found;
 pub mod crashloop_app_error;
 pub mod evicted;
-mod integer_field;
 pub mod liveness_probe_failing;
 pub mod oom_killed;
 pub mod probes;

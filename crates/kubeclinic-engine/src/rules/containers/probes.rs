@@ -7,7 +7,6 @@ use crate::patch::{set_path, Value};
 use crate::runtime::pod::{ContainerView, PodView};
 use crate::yaml::Node;
 
-use super::integer_field::set_integer;
 use super::termination::{running_and_ready, why_stopped, Context, PodEvent, Stop};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -499,7 +498,13 @@ pub fn retime_fix(ws: &Workspace, trouble: &ProbeTrouble, retime: &Retime) -> Op
             if current("timeoutSeconds").unwrap_or(1) >= i64::from(*target) {
                 return None;
             }
-            let edit = set_integer(ws, file, container, &[key, "timeoutSeconds"], *target)?;
+            let edit = set_path(
+                ws,
+                file,
+                container,
+                &[key, "timeoutSeconds"],
+                &Value::Literal(target.to_string()),
+            )?;
             (
                 format!(
                     "Give the {} probe of container {} in {} {target}s to answer (timeoutSeconds: {target})",
@@ -515,7 +520,13 @@ pub fn retime_fix(ws: &Workspace, trouble: &ProbeTrouble, retime: &Retime) -> Op
                 return None;
             }
             let period = current("periodSeconds").unwrap_or(10).max(1);
-            let edit = set_integer(ws, file, container, &[key, "failureThreshold"], *target)?;
+            let edit = set_path(
+                ws,
+                file,
+                container,
+                &[key, "failureThreshold"],
+                &Value::Literal(target.to_string()),
+            )?;
             (
                 format!(
                     "Allow container {} in {} up to {}s to start (startupProbe failureThreshold: {target})",

@@ -7,7 +7,6 @@ use crate::runtime::pod::ContainerView;
 use crate::text::TextRange;
 use crate::yaml::Node;
 
-use super::integer_field::set_integer;
 use super::termination::{running_and_ready, Context};
 
 declare_rule! {
@@ -248,7 +247,13 @@ impl Rule for RunAsNonRootViolation {
                 ))
             }
             Refusal::RunsAsRoot | Refusal::RunAsUserZero => {
-                let edit = set_integer(ws, object.file, container, &path, NON_ROOT_UID)?;
+                let edit = set_path(
+                    ws,
+                    object.file,
+                    container,
+                    &path,
+                    &Value::Literal(NON_ROOT_UID.to_string()),
+                )?;
                 Some(Fix::new(
                     format!(
                         "Run container {} in {} as UID {NON_ROOT_UID} (runAsUser: {NON_ROOT_UID})",

@@ -1,11 +1,11 @@
 use super::{
-    capitalize, is_resource, message_range, read_failed_scheduling, set_paths, template_of,
-    unplaced, Filter, Unplaced, Unschedulable,
+    capitalize, is_resource, message_range, read_failed_scheduling, template_of, unplaced, Filter,
+    Unplaced, Unschedulable,
 };
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use crate::model::Workspace;
-use crate::patch::Value;
+use crate::patch::{set_paths, Value};
 use crate::quantity;
 use crate::rule::Rule;
 use crate::yaml::Node;
@@ -217,7 +217,7 @@ impl Rule for InsufficientResources {
                 node,
                 &[(
                     vec!["resources", "requests", resource],
-                    Value::Scalar(to.clone()),
+                    Value::typed(to.clone()),
                 )],
             ));
             changes.push(format!(

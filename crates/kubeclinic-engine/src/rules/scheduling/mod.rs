@@ -3,20 +3,18 @@
 //! Also what the runtime rules of scheduling, configuration, storage and security share: who an
 //! event is about ([`Subject`]), the pod template behind it ([`template_of`]), the reading of a
 //! `FailedScheduling` message ([`read_failed_scheduling`]) and edits that set several keys at
-//! once ([`set_paths`]).
+//! once (`crate::patch::set_paths`).
 
 pub mod insufficient_resources;
 pub mod node_affinity_or_taint;
 pub mod quota_exceeded;
 
-use crate::diagnostic::{Edit, FileId, ObjectRef};
+use crate::diagnostic::{FileId, ObjectRef};
 use crate::model::{EventAt, Workspace};
-use crate::patch::Value;
 use crate::rule::RuleEntry;
 use crate::runtime::events::Event;
 use crate::runtime::pod::PodView;
 use crate::text::TextRange;
-use crate::yaml::{render_scalar, Node, NodeKind, ScalarStyle};
 
 pub const RULES: &[RuleEntry] = &[
     RuleEntry::of::<insufficient_resources::InsufficientResources>(),
@@ -254,33 +252,6 @@ pub fn created_since(events: &[EventAt], index: usize) -> bool {
     })
 }
 
-/// Adds YAML lines after the line holding byte `after`, each indented to `column`.
-pub fn insert_lines(
-    ws: &Workspace,
-    file: FileId,
-    after: usize,
-    column: usize,
-    lines: &[String],
-) -> Edit {
-    let index = ws.lines(file);
-    let at = index.line_range(index.line_of(after), ws.text(file)).end;
-    let pad = " ".repeat(column);
-    Edit::insert(
-        file,
-        at,
-        lines
-            .iter()
-            .map(|l| format!("\n{pad}{l}"))
-            .collect::<String>(),
-    )
-}
-
-/// Column of byte `at` in its line.
-pub fn column_of(ws: &Workspace, file: FileId, at: usize) -> usize {
-    let index = ws.lines(file);
-    at - index.line_start(index.line_of(at))
-}
-
 /// What one filter of the scheduler said: `2 Insufficient memory`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NodeReason<'m> {
@@ -475,182 +446,6 @@ pub fn is_control_plane_taint(key: &str) -> bool {
     )
 }
 
-/// Sets several paths under the mapping `base` in one go. Keys that share a missing parent are
-/// written as one block, so two settings never both add `securityContext:`; an empty parent
-/// (`resources: {}`) is filled in place; settings whose value is already there are skipped.
-/// Scalars are written as YAML reads them (`false` stays a boolean, `1` a number), so that
-/// `allowPrivilegeEscalation: false` is not turned into a string.
-pub fn set_paths(
-    ws: &Workspace,
-    file: FileId,
-    base: &Node,
-    settings: &[(Vec<&str>, Value)],
-) -> Vec<Edit> {
-    let refs: Vec<(&[&str], &Value)> = settings.iter().map(|(p, v)| (p.as_slice(), v)).collect();
-    let mut out = Vec::new();
-    set_under(ws, file, base, &refs, &mut out);
-    out
-}
-
-fn set_under(
-    ws: &Workspace,
-    file: FileId,
-    node: &Node,
-    settings: &[(&[&str], &Value)],
-    out: &mut Vec<Edit>,
-) {
-    let mut missing: Vec<(&[&str], &Value)> = Vec::new();
-    for (key, group) in group_by_first(settings) {
-        let leaf = group.iter().find(|(p, _)| p.is_empty()).map(|(_, v)| *v);
-        match (node.get(key), leaf) {
-            (Some(child), Some(Value::Scalar(text))) if is_empty_value(child) => {
-                let entry = node.entry(key);
-                let index = ws.lines(file);
-                out.extend(entry.map(|e| {
-                    let line = index.line_of(e.key.span.end);
-                    let at = index.line_range(line, ws.text(file)).end;
-                    Edit::insert(file, at, format!(" {}", scalar_text(text)))
-                }));
-            }
-            (Some(child), Some(Value::Scalar(text))) => {
-                if child.as_str() != Some(text.as_str()) && child.as_scalar().is_some() {
-                    out.push(Edit::replace(file, child.span, scalar_text(text)));
-                }
-            }
-            (Some(_), Some(Value::Block(_))) => {}
-            (Some(child), None) if child.is_mapping() && !child.entries().is_empty() => {
-                set_under(ws, file, child, &group, out);
-            }
-            (Some(child), None) if is_empty_value(child) => {
-                out.extend(fill_empty(ws, file, node, key, child, &group));
-            }
-            (Some(_), None) => {}
-            (None, _) => {
-                let at = settings
-                    .iter()
-                    .filter(|(p, _)| p.first() == Some(&key))
-                    .map(|(p, v)| (*p, *v));
-                missing.extend(at);
-            }
-        }
-    }
-    if !missing.is_empty() {
-        out.extend(insert_entries(ws, file, node, &render_tree(&missing, 0)));
-    }
-}
-
-/// A scalar as YAML reads it back: plain when it reads as itself or as the boolean or number it
-/// spells, quoted otherwise.
-fn scalar_text(text: &str) -> String {
-    let typed = !matches!(
-        crate::yaml::resolve_plain(text),
-        crate::yaml::ScalarValue::Str(_)
-    );
-    if typed && !text.is_empty() && text.trim() == text {
-        text.to_string()
-    } else {
-        render_scalar(text, ScalarStyle::Plain)
-    }
-}
-
-/// Adds YAML lines after the last entry of the block mapping `node`, at its keys' column.
-fn insert_entries(ws: &Workspace, file: FileId, node: &Node, lines: &[String]) -> Option<Edit> {
-    if node.flow || lines.is_empty() {
-        return None;
-    }
-    let first = node.entries().first()?;
-    let last = node.entries().last()?;
-    let column = column_of(ws, file, first.key.span.start);
-    let end = last.value.span.end.max(last.key.span.end);
-    Some(insert_lines(ws, file, end, column, lines))
-}
-
-type Group<'s> = Vec<(&'s [&'s str], &'s Value)>;
-
-fn group_by_first<'s>(settings: &[(&'s [&'s str], &'s Value)]) -> Vec<(&'s str, Group<'s>)> {
-    let mut groups: Vec<(&str, Group)> = Vec::new();
-    for (path, value) in settings {
-        let Some((first, rest)) = path.split_first() else {
-            continue;
-        };
-        match groups.iter_mut().find(|(k, _)| k == first) {
-            Some((_, members)) => members.push((rest, value)),
-            None => groups.push((first, vec![(rest, value)])),
-        }
-    }
-    groups
-}
-
-/// YAML lines for nested settings, two spaces a level.
-fn render_tree(settings: &[(&[&str], &Value)], depth: usize) -> Vec<String> {
-    let pad = "  ".repeat(depth);
-    let mut lines = Vec::new();
-    for (key, group) in group_by_first(settings) {
-        let key_text = render_scalar(key, ScalarStyle::Plain);
-        match group.iter().find(|(p, _)| p.is_empty()).map(|(_, v)| *v) {
-            Some(Value::Scalar(text)) => {
-                lines.push(format!("{pad}{key_text}: {}", scalar_text(text)));
-            }
-            Some(Value::Block(block)) => {
-                lines.push(format!("{pad}{key_text}:"));
-                lines.extend(block.iter().map(|l| format!("{pad}  {l}")));
-            }
-            None => {
-                lines.push(format!("{pad}{key_text}:"));
-                lines.extend(render_tree(&group, depth + 1));
-            }
-        }
-    }
-    lines
-}
-
-fn is_empty_value(node: &Node) -> bool {
-    match &node.resolved().kind {
-        NodeKind::Mapping(entries) => entries.is_empty(),
-        NodeKind::Scalar(s) => s.is_null() && s.text.is_empty(),
-        _ => false,
-    }
-}
-
-/// `key: {}` or `key:` (nothing) under `parent` becomes `key:` with the settings below it.
-fn fill_empty(
-    ws: &Workspace,
-    file: FileId,
-    parent: &Node,
-    key: &str,
-    child: &Node,
-    settings: &[(&[&str], &Value)],
-) -> Option<Edit> {
-    let entry = parent.entry(key)?;
-    let column = column_of(ws, file, entry.key.span.start) + 2;
-    let lines = render_tree(settings, 0);
-    if child.is_mapping() {
-        return Some(replace_with_block(ws, file, child, column, &lines));
-    }
-    Some(insert_lines(ws, file, entry.key.span.end, column, &lines))
-}
-
-/// `key: {}` or `key: []` becomes `key:` with `lines` below it at `column`.
-pub fn replace_with_block(
-    ws: &Workspace,
-    file: FileId,
-    empty: &Node,
-    column: usize,
-    lines: &[String],
-) -> Edit {
-    let text = ws.text(file);
-    let start = text[..empty.span.start].trim_end_matches(' ').len();
-    let pad = " ".repeat(column);
-    Edit::replace(
-        file,
-        TextRange::new(start, empty.span.end),
-        lines
-            .iter()
-            .map(|l| format!("\n{pad}{l}"))
-            .collect::<String>(),
-    )
-}
-
 /// Every `"..."`-quoted name after `prefix` in `text`: `volume "data"` -> `data`.
 pub fn quoted_after<'t>(text: &'t str, prefix: &str) -> Option<&'t str> {
     let at = text.find(prefix)? + prefix.len();
@@ -712,8 +507,6 @@ pub fn nearest<'c>(wanted: &str, candidates: impl IntoIterator<Item = &'c str>) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fix::apply_edits;
-    use crate::model::{Parsed, SourceFile};
 
     #[test]
     fn failed_scheduling_messages_read_across_versions() {
@@ -743,78 +536,6 @@ mod tests {
         assert_eq!(u.reasons[0].filter, Filter::UnboundClaims);
         assert!(
             read_failed_scheduling("pod has unbound immediate PersistentVolumeClaims").is_none()
-        );
-    }
-
-    fn patched(text: &str, settings: &[(Vec<&str>, Value)]) -> String {
-        let files = [SourceFile::new("t.yaml", text)];
-        let parsed = Parsed::new(&files);
-        let ws = Workspace::new(&parsed);
-        let edits = set_paths(&ws, 0, ws.containers[0].node, settings);
-        apply_edits(text, edits.iter())
-    }
-
-    #[test]
-    fn settings_that_share_a_missing_parent_become_one_block() {
-        let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: app\n      image: app:1\n";
-        let out = patched(
-            text,
-            &[
-                (
-                    vec!["securityContext", "allowPrivilegeEscalation"],
-                    Value::Scalar("false".into()),
-                ),
-                (
-                    vec!["securityContext", "capabilities", "drop"],
-                    Value::Block(vec!["- ALL".into()]),
-                ),
-            ],
-        );
-        assert!(
-            out.ends_with("      image: app:1\n      securityContext:\n        allowPrivilegeEscalation: false\n        capabilities:\n          drop:\n            - ALL\n"),
-            "{out}"
-        );
-        let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: app\n    securityContext: {}\n    image: app:1\n";
-        let out = patched(
-            text,
-            &[
-                (
-                    vec!["securityContext", "runAsNonRoot"],
-                    Value::Scalar("true".into()),
-                ),
-                (
-                    vec!["securityContext", "seccompProfile", "type"],
-                    Value::Scalar("RuntimeDefault".into()),
-                ),
-            ],
-        );
-        assert!(
-            out.contains("    securityContext:\n      runAsNonRoot: true\n      seccompProfile:\n        type: RuntimeDefault\n    image: app:1\n"),
-            "{out}"
-        );
-        let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: app\n    resources:\n      limits:\n        cpu: 1\n";
-        let out = patched(
-            text,
-            &[
-                (
-                    vec!["resources", "limits", "cpu"],
-                    Value::Scalar("1".into()),
-                ),
-                (
-                    vec!["resources", "requests", "cpu"],
-                    Value::Scalar("<cpu>".into()),
-                ),
-                (
-                    vec!["resources", "requests", "memory"],
-                    Value::Scalar("<memory>".into()),
-                ),
-            ],
-        );
-        assert!(
-            out.ends_with(
-                "        cpu: 1\n      requests:\n        cpu: <cpu>\n        memory: <memory>\n"
-            ),
-            "{out}"
         );
     }
 }

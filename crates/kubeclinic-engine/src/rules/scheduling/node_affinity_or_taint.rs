@@ -1,12 +1,11 @@
 use super::{
-    capitalize, column_of, insert_lines, is_condition_taint, is_control_plane_taint, is_resource,
-    message_range, nearest, read_failed_scheduling, replace_with_block, template_of, unplaced,
-    Filter, Unplaced, Unschedulable,
+    capitalize, is_condition_taint, is_control_plane_taint, is_resource, message_range, nearest,
+    read_failed_scheduling, template_of, unplaced, Filter, Unplaced, Unschedulable,
 };
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, FileId, Fix, Severity};
 use crate::model::Workspace;
-use crate::patch::{set_path, Value};
+use crate::patch::{column_of, insert_lines, replace_with_block, set_path, Value};
 use crate::rule::Rule;
 use crate::yaml::{render_scalar, Node, ScalarStyle};
 

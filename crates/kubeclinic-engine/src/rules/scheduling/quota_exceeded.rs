@@ -1,8 +1,8 @@
-use super::{created_since, message_range, quoted_after, set_paths, template_of, Subject};
+use super::{created_since, message_range, quoted_after, template_of, Subject};
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, FileId, Fix, Severity};
 use crate::model::{ContainerKind, Workspace};
-use crate::patch::Value;
+use crate::patch::{set_paths, Value};
 use crate::quantity;
 use crate::rule::Rule;
 use crate::text::TextRange;
@@ -378,7 +378,7 @@ fn raise_quota(
             "{resource} from {limit_text} to {rendered} ({used_text} used + {} for this pod)",
             lookup(requested, resource).unwrap_or("?")
         ));
-        settings.push((vec!["spec", "hard", *resource], Value::Scalar(rendered)));
+        settings.push((vec!["spec", "hard", *resource], Value::typed(rendered)));
     }
     let edits = set_paths(ws, object.file, object.node, &settings);
     if edits.is_empty() {

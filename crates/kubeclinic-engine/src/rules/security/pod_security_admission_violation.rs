@@ -1,10 +1,10 @@
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, FileId, Fix, Severity};
 use crate::model::{ContainerKind, Workspace};
-use crate::patch::Value;
+use crate::patch::{set_paths, Value};
 use crate::rule::Rule;
 use crate::rules::scheduling::{
-    capitalize, created_since, message_range, quoted_after, set_paths, template_of, Subject,
+    capitalize, created_since, message_range, quoted_after, template_of, Subject,
 };
 use crate::text::TextRange;
 
@@ -151,7 +151,7 @@ fn setting(title: &str) -> Option<(Vec<&'static str>, Value, &'static str)> {
     Some(match title {
         "allowPrivilegeEscalation != false" => (
             vec!["securityContext", "allowPrivilegeEscalation"],
-            Value::Scalar("false".into()),
+            Value::Literal("false".into()),
             "allowPrivilegeEscalation: false",
         ),
         "unrestricted capabilities" => (
@@ -161,7 +161,7 @@ fn setting(title: &str) -> Option<(Vec<&'static str>, Value, &'static str)> {
         ),
         "runAsNonRoot != true" => (
             vec!["securityContext", "runAsNonRoot"],
-            Value::Scalar("true".into()),
+            Value::Literal("true".into()),
             "runAsNonRoot: true",
         ),
         "seccompProfile" => (

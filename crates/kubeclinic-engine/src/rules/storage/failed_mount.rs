@@ -1,12 +1,10 @@
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, FileId, Fix, Severity};
 use crate::model::Workspace;
-use crate::patch::Value;
+use crate::patch::{column_of, set_paths, Value};
 use crate::rule::Rule;
 use crate::rules::configuration::read_missing;
-use crate::rules::scheduling::{
-    capitalize, column_of, message_range, quoted_after, set_paths, template_of, Subject,
-};
+use crate::rules::scheduling::{capitalize, message_range, quoted_after, template_of, Subject};
 use crate::runtime::events::Event;
 use crate::text::TextRange;
 use crate::yaml::Node;

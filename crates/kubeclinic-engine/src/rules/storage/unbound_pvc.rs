@@ -1,11 +1,11 @@
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, FileId, Fix, Severity};
 use crate::model::Workspace;
-use crate::patch::Value;
+use crate::patch::{set_paths, Value};
 use crate::rule::Rule;
 use crate::rules::scheduling::{
-    capitalize, message_range, nearest, quoted_after, read_failed_scheduling, set_paths,
-    template_of, Filter, Subject,
+    capitalize, message_range, nearest, quoted_after, read_failed_scheduling, template_of, Filter,
+    Subject,
 };
 use crate::runtime::events::Event;
 use crate::runtime::Observed;
@@ -370,7 +370,7 @@ impl Rule for UnboundPvc {
             ws,
             file,
             spec,
-            &[(vec!["storageClassName"], Value::Scalar(class.clone()))],
+            &[(vec!["storageClassName"], Value::typed(class.clone()))],
         );
         if edits.is_empty() {
             return None;
