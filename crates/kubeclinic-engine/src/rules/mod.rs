@@ -4,6 +4,7 @@
 pub mod configuration;
 pub mod containers;
 pub mod drift;
+pub mod evidence;
 pub mod images;
 pub mod networking;
 pub mod scheduling;

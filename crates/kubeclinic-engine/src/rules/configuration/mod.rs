@@ -14,10 +14,9 @@ use crate::diagnostic::{Applicability, Diagnostic, Edit, FileId, Fix, Severity};
 use crate::model::{K8sObject, Workspace};
 use crate::patch::{set_paths, Value};
 use crate::rule::RuleEntry;
-use crate::rules::scheduling::{
-    capitalize, message_range, nearest, quoted_after, template_of, Subject,
-};
+use crate::rules::evidence::{capitalize, message_range, quoted_after, template_of, Subject};
 use crate::runtime::Observed;
+use crate::similarity::nearest;
 use crate::text::TextRange;
 use crate::yaml::{render_scalar, Node, ScalarStyle};
 

@@ -4,6 +4,7 @@ use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, FileId, Fix};
 use crate::model::Workspace;
 use crate::rule::Rule;
+use crate::similarity::edit_distance;
 use crate::yaml::{self, scalar_content_range, Node};
 
 use super::connection_errors::{lookup_failure, LookupFailure};
@@ -202,21 +203,6 @@ fn closest_service(ws: &Workspace, host: &str) -> Option<(String, String)> {
         })
         .min()
         .map(|(_, name, dns)| (name, dns))
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
 
 /// A NetworkPolicy with Egress that allows nothing on port 53.

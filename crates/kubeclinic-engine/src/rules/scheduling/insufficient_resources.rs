@@ -1,13 +1,11 @@
-use super::{
-    capitalize, is_resource, message_range, read_failed_scheduling, template_of, unplaced, Filter,
-    Unplaced, Unschedulable,
-};
+use super::{is_resource, read_failed_scheduling, unplaced, Filter, Unplaced, Unschedulable};
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use crate::model::Workspace;
 use crate::patch::{set_paths, Value};
 use crate::quantity;
 use crate::rule::Rule;
+use crate::rules::evidence::{capitalize, message_range, template_of};
 use crate::yaml::Node;
 
 declare_rule! {

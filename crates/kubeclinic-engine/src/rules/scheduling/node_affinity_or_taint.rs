@@ -1,12 +1,14 @@
 use super::{
-    capitalize, is_condition_taint, is_control_plane_taint, is_resource, message_range, nearest,
-    read_failed_scheduling, template_of, unplaced, Filter, Unplaced, Unschedulable,
+    is_condition_taint, is_control_plane_taint, is_resource, read_failed_scheduling, unplaced,
+    Filter, Unplaced, Unschedulable,
 };
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, FileId, Fix, Severity};
 use crate::model::Workspace;
 use crate::patch::{column_of, insert_lines, replace_with_block, set_path, Value};
 use crate::rule::Rule;
+use crate::rules::evidence::{capitalize, message_range, template_of};
+use crate::similarity::nearest;
 use crate::yaml::{render_scalar, Node, ScalarStyle};
 
 declare_rule! {

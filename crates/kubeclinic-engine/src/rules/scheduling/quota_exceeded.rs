@@ -1,10 +1,10 @@
-use super::{created_since, message_range, quoted_after, template_of, Subject};
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, FileId, Fix, Severity};
 use crate::model::{ContainerKind, Workspace};
 use crate::patch::{set_paths, Value};
 use crate::quantity;
 use crate::rule::Rule;
+use crate::rules::evidence::{created_since, message_range, quoted_after, template_of, Subject};
 use crate::text::TextRange;
 use crate::yaml::Node;
 

@@ -3,7 +3,7 @@ use crate::diagnostic::{Applicability, Diagnostic, FileId, Fix, Severity};
 use crate::model::{ContainerKind, Workspace};
 use crate::patch::{set_paths, Value};
 use crate::rule::Rule;
-use crate::rules::scheduling::{
+use crate::rules::evidence::{
     capitalize, created_since, message_range, quoted_after, template_of, Subject,
 };
 use crate::text::TextRange;

@@ -4,7 +4,7 @@ use crate::model::Workspace;
 use crate::patch::{column_of, set_paths, Value};
 use crate::rule::Rule;
 use crate::rules::configuration::read_missing;
-use crate::rules::scheduling::{capitalize, message_range, quoted_after, template_of, Subject};
+use crate::rules::evidence::{capitalize, message_range, quoted_after, template_of, Subject};
 use crate::runtime::events::Event;
 use crate::text::TextRange;
 use crate::yaml::Node;

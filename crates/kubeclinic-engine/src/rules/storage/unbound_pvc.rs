@@ -3,12 +3,11 @@ use crate::diagnostic::{Applicability, Diagnostic, FileId, Fix, Severity};
 use crate::model::Workspace;
 use crate::patch::{set_paths, Value};
 use crate::rule::Rule;
-use crate::rules::scheduling::{
-    capitalize, message_range, nearest, quoted_after, read_failed_scheduling, template_of, Filter,
-    Subject,
-};
+use crate::rules::evidence::{capitalize, message_range, quoted_after, template_of, Subject};
+use crate::rules::scheduling::{read_failed_scheduling, Filter};
 use crate::runtime::events::Event;
 use crate::runtime::Observed;
+use crate::similarity::nearest;
 use crate::yaml::Node;
 
 declare_rule! {

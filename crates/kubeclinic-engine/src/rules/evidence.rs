@@ -1,0 +1,206 @@
+//! Who and what an event is about, as the runtime rules of several categories read it: the
+//! object ([`Subject`]), the pod template in the set behind it ([`template_of`]), and the bytes
+//! of its message a finding points at ([`message_range`]).
+
+use crate::diagnostic::{FileId, ObjectRef};
+use crate::model::{EventAt, Workspace};
+use crate::runtime::events::Event;
+use crate::runtime::pod::PodView;
+use crate::text::TextRange;
+
+/// The object an event is about: the described object whose Events section held it, or the
+/// OBJECT column of `kubectl get events` (`replicaset/web-7d4b9c8f6`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Subject {
+    pub kind: String,
+    pub name: Option<String>,
+    pub namespace: Option<String>,
+    /// Index into [`Workspace::pods`] when the subject is a described pod.
+    pub pod: Option<usize>,
+}
+
+impl Subject {
+    pub fn of(at: &EventAt) -> Option<Self> {
+        if let Some(observed) = at.observed {
+            return Some(Self {
+                kind: observed.kind.to_string(),
+                name: observed.name.clone(),
+                namespace: observed.namespace.clone(),
+                pod: at.pod,
+            });
+        }
+        let (kind, name) = at.event.object.as_deref()?.split_once('/')?;
+        Some(Self {
+            kind: kind_name(kind),
+            name: Some(name.to_string()),
+            namespace: at.event.namespace.clone(),
+            pod: at.pod,
+        })
+    }
+
+    /// [`Subject::of`], with the namespace of the workload in the set when the event does not
+    /// say it (`kubectl get events -n shop` prints no NAMESPACE column).
+    pub fn at(ws: &Workspace, at: &EventAt) -> Option<Self> {
+        let mut subject = Self::of(at)?;
+        if subject.namespace.is_none() {
+            subject.namespace = template_of(ws, &subject, None)
+                .and_then(|t| ws.object_of(&ws.templates[t]).namespace.clone());
+        }
+        Some(subject)
+    }
+
+    /// A pod known only by name, such as `pods "web-1" is forbidden` in kubectl's output.
+    pub fn pod_named(name: &str, namespace: Option<&str>) -> Self {
+        Self {
+            kind: "Pod".into(),
+            name: Some(name.to_string()),
+            namespace: namespace.map(String::from),
+            pod: None,
+        }
+    }
+
+    pub fn reference(&self) -> ObjectRef {
+        ObjectRef {
+            kind: self.kind.clone(),
+            namespace: self.namespace.clone(),
+            name: self.name.clone(),
+            source: None,
+        }
+    }
+
+    /// `pod web-1`, `ReplicaSet web-7d4b9c8f6` as messages name them.
+    pub fn label(&self) -> String {
+        let name = self.name.as_deref().unwrap_or("<unnamed>");
+        if self.kind == "Pod" {
+            format!("pod {name}")
+        } else {
+            format!("{} {name}", self.kind)
+        }
+    }
+
+    /// Same object, however it was seen (a describe and a `get events` row).
+    pub fn same(&self, other: &Subject) -> bool {
+        self.kind == other.kind
+            && self.name == other.name
+            && match (&self.namespace, &other.namespace) {
+                (Some(a), Some(b)) => a == b,
+                _ => true,
+            }
+    }
+
+    /// True when the subject is a described pod whose containers all run and are ready: its
+    /// warnings are history.
+    pub fn recovered(&self, ws: &Workspace) -> bool {
+        self.pod
+            .is_some_and(|index| ws.pods[index].pod.is_healthy())
+    }
+}
+
+/// The bytes of an event's message in its line: what a finding points at.
+pub fn message_range(ws: &Workspace, file: FileId, event: &Event) -> TextRange {
+    let line = ws.source(file, event.line);
+    let head: String = event.message.chars().take(24).collect();
+    let Some(at) = line.find(head.as_str()).filter(|_| !head.is_empty()) else {
+        return event.line;
+    };
+    let start = event.line.start + at;
+    let end = line[at..]
+        .find('\n')
+        .map_or(event.line.end, |n| start + n)
+        .max(start);
+    TextRange::new(start, end.min(event.line.end))
+}
+
+/// `replicaset` -> `ReplicaSet`, as `kubectl get events` writes kinds in its OBJECT column.
+fn kind_name(kind: &str) -> String {
+    let kind = kind.split('.').next().unwrap_or(kind);
+    let known = [
+        "Pod",
+        "ReplicaSet",
+        "Deployment",
+        "StatefulSet",
+        "DaemonSet",
+        "Job",
+        "CronJob",
+        "ReplicationController",
+        "PersistentVolumeClaim",
+        "PersistentVolume",
+        "Node",
+        "Service",
+    ];
+    known
+        .iter()
+        .find(|k| k.eq_ignore_ascii_case(kind))
+        .map_or_else(
+            || {
+                let mut chars = kind.chars();
+                chars
+                    .next()
+                    .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+                    .unwrap_or_default()
+            },
+            |k| k.to_string(),
+        )
+}
+
+/// The pod template in the set that the subject's pods come from. `pod` names one of its pods
+/// when the subject is a controller (`pods "web-7d4b9c8f6-x2k8q" is forbidden`).
+pub fn template_of(ws: &Workspace, subject: &Subject, pod: Option<&str>) -> Option<usize> {
+    if let Some(index) = subject.pod {
+        return ws.owner_template(&ws.pods[index].pod);
+    }
+    let controller = (subject.kind != "Pod")
+        .then(|| Some(format!("{}/{}", subject.kind, subject.name.as_deref()?)))
+        .flatten();
+    let name = if subject.kind == "Pod" {
+        subject.name.as_deref()
+    } else {
+        pod
+    };
+    let view = PodView {
+        name,
+        namespace: subject.namespace.as_deref(),
+        controlled_by: controller,
+        status: None,
+        reason: None,
+        message: None,
+        labels: Vec::new(),
+        containers: Vec::new(),
+        events: &[],
+        anchor: TextRange::default(),
+    };
+    if view.name.is_none() && view.controlled_by.is_none() {
+        return None;
+    }
+    ws.owner_template(&view)
+}
+
+/// True when a `SuccessfulCreate` follows event `index` in the same describe: the controller
+/// created pods again since.
+pub fn created_since(events: &[EventAt], index: usize) -> bool {
+    let at = &events[index];
+    let Some(observed) = at.observed else {
+        return false;
+    };
+    events[index + 1..].iter().any(|later| {
+        later.event.reason == "SuccessfulCreate"
+            && later.file == at.file
+            && later.observed.is_some_and(|o| std::ptr::eq(o, observed))
+    })
+}
+
+/// Every `"..."`-quoted name after `prefix` in `text`: `volume "data"` -> `data`.
+pub fn quoted_after<'t>(text: &'t str, prefix: &str) -> Option<&'t str> {
+    let at = text.find(prefix)? + prefix.len();
+    let rest = text[at..].strip_prefix('"')?;
+    rest.split_once('"').map(|(name, _)| name)
+}
+
+/// `pod web-1` -> `Pod web-1`, to open a message with a label.
+pub fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
+        .unwrap_or_default()
+}

@@ -1,0 +1,59 @@
+//! How alike two names are, to tell a typo (`app-confg`, `postgress`) from another object.
+
+/// Edits between two names, to tell a typo (`app-confg`) from another object.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = diagonal + usize::from(ca != *cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
+}
+
+/// The one candidate that looks like a misspelling of `wanted`: equal but for case, or at most
+/// two edits away (one for short names). `None` when there is none or more than one.
+pub fn nearest<'c>(wanted: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+    let limit = if wanted.chars().count() <= 4 { 1 } else { 2 };
+    let mut best: Vec<(usize, &str)> = candidates
+        .into_iter()
+        .filter(|c| *c != wanted)
+        .map(|c| {
+            let d = if c.eq_ignore_ascii_case(wanted) {
+                0
+            } else {
+                edit_distance(wanted, c)
+            };
+            (d, c)
+        })
+        .filter(|(d, _)| *d <= limit)
+        .collect();
+    best.sort();
+    best.dedup_by(|a, b| a.1 == b.1);
+    match best.as_slice() {
+        [(_, only)] => Some(only),
+        [(d1, first), (d2, _), ..] if d1 < d2 => Some(first),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn misspellings_are_near() {
+        assert_eq!(edit_distance("postgress", "postgres"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(
+            nearest("app-confg", ["app-config", "other"]),
+            Some("app-config")
+        );
+        assert_eq!(nearest("db", ["web", "api"]), None);
+    }
+}
