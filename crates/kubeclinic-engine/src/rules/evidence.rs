@@ -157,18 +157,7 @@ pub fn template_of(ws: &Workspace, subject: &Subject, pod: Option<&str>) -> Opti
     } else {
         pod
     };
-    let view = PodView {
-        name,
-        namespace: subject.namespace.as_deref(),
-        controlled_by: controller,
-        status: None,
-        reason: None,
-        message: None,
-        labels: Vec::new(),
-        containers: Vec::new(),
-        events: &[],
-        anchor: TextRange::default(),
-    };
+    let view = PodView::named(name, subject.namespace.as_deref(), controller);
     if view.name.is_none() && view.controlled_by.is_none() {
         return None;
     }

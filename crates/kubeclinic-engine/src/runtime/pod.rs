@@ -58,6 +58,26 @@ pub struct PodView<'a> {
 }
 
 impl<'a> PodView<'a> {
+    /// A pod known only by name, such as one an event table names: no state, no containers.
+    pub fn named(
+        name: Option<&'a str>,
+        namespace: Option<&'a str>,
+        controlled_by: Option<String>,
+    ) -> Self {
+        PodView {
+            name,
+            namespace,
+            controlled_by,
+            status: None,
+            reason: None,
+            message: None,
+            labels: Vec::new(),
+            containers: Vec::new(),
+            events: &[],
+            anchor: TextRange::default(),
+        }
+    }
+
     pub fn from_describe(d: &'a Describe) -> Self {
         let mut containers = Vec::new();
         for (section, init) in [("Init Containers", true), ("Containers", false)] {

@@ -823,18 +823,11 @@ pub fn owner_template(ws: &Workspace, f: &PullFailure) -> Option<usize> {
     if let Some(index) = f.pod_index {
         return ws.owner_template(&ws.pods[index].pod);
     }
-    let view = PodView {
-        name: f.pod.as_deref(),
-        namespace: f.namespace.as_deref(),
-        controlled_by: f.controlled_by.clone(),
-        status: None,
-        reason: None,
-        message: None,
-        labels: Vec::new(),
-        containers: Vec::new(),
-        events: &[],
-        anchor: TextRange::default(),
-    };
+    let view = PodView::named(
+        f.pod.as_deref(),
+        f.namespace.as_deref(),
+        f.controlled_by.clone(),
+    );
     f.pod.as_ref()?;
     ws.owner_template(&view)
 }
