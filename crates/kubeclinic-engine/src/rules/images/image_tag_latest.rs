@@ -1,5 +1,5 @@
 use super::reference::{repository_placeholder, ImageReference};
-use super::{container_label, images_where, placeholder_fix, ImageUse, PIN_PLACEHOLDER};
+use super::{images_where, placeholder_fix, ImageUse, PIN_PLACEHOLDER};
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Fix};
 use crate::model::Workspace;
@@ -76,21 +76,12 @@ impl Rule for ImageTagLatest {
     }
 
     fn finding<'a>(ws: &Workspace<'a>, state: &ImageUse<'a>) -> Diagnostic {
-        let container = &ws.containers[state.container];
-        Diagnostic {
-            file: ws.objects[container.object].file,
-            range: state.node.span,
-            message: format!(
-                "The {} runs `{}`, a moving tag",
-                container_label(ws, container),
-                state.image
-            ),
-            why: "Pods started at different times can run different code, and there is no earlier version to roll back to.".into(),
-            help: None,
-            object: Some(ws.objects[container.object].reference()),
-            container: container.name.map(String::from),
-            severity: None,
-        }
+        state.finding(
+            ws,
+            format!("The {} runs `{}`, a moving tag", state.label(ws), state.image),
+            "Pods started at different times can run different code, and there is no earlier version to roll back to.",
+            None,
+        )
     }
 
     fn fix<'a>(ws: &Workspace<'a>, state: &ImageUse<'a>) -> Option<Fix> {

@@ -1,5 +1,5 @@
 use super::reference::{repository_placeholder, ImageReference};
-use super::{container_label, images_where, placeholder_fix, ImageUse, PIN_PLACEHOLDER};
+use super::{images_where, placeholder_fix, ImageUse, PIN_PLACEHOLDER};
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Fix};
 use crate::model::Workspace;
@@ -64,21 +64,16 @@ impl Rule for ImageTagMissing {
     }
 
     fn finding<'a>(ws: &Workspace<'a>, state: &ImageUse<'a>) -> Diagnostic {
-        let container = &ws.containers[state.container];
-        Diagnostic {
-            file: ws.objects[container.object].file,
-            range: state.node.span,
-            message: format!(
+        state.finding(
+            ws,
+            format!(
                 "The {} runs `{}` with no tag, which means `:latest`",
-                container_label(ws, container),
+                state.label(ws),
                 state.image
             ),
-            why: "Whatever was pushed last runs: pods started on different days can differ, and there is nothing to roll back to.".into(),
-            help: None,
-            object: Some(ws.objects[container.object].reference()),
-            container: container.name.map(String::from),
-            severity: None,
-        }
+            "Whatever was pushed last runs: pods started on different days can differ, and there is nothing to roll back to.",
+            None,
+        )
     }
 
     fn fix<'a>(ws: &Workspace<'a>, state: &ImageUse<'a>) -> Option<Fix> {

@@ -1,5 +1,5 @@
 use super::reference::{is_placeholder, repository_placeholder, ImageReference};
-use super::{container_label, images_where, placeholder_fix, ImageUse, PIN_PLACEHOLDER};
+use super::{images_where, placeholder_fix, ImageUse, PIN_PLACEHOLDER};
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Fix};
 use crate::model::Workspace;
@@ -74,7 +74,6 @@ impl Rule for ImageTagPlaceholder {
     }
 
     fn finding<'a>(ws: &Workspace<'a>, state: &ImageUse<'a>) -> Diagnostic {
-        let container = &ws.containers[state.container];
         let reference = ImageReference::parse(state.image);
         let what = match (
             reference.tag.filter(|t| is_placeholder(t)),
@@ -86,20 +85,12 @@ impl Rule for ImageTagPlaceholder {
             }
             (None, _) => "the image name is a placeholder that was never replaced".to_string(),
         };
-        Diagnostic {
-            file: ws.objects[container.object].file,
-            range: state.node.span,
-            message: format!(
-                "The {} runs image `{}`: {what}",
-                container_label(ws, container),
-                state.image
-            ),
-            why: "The registry has no such tag, so the pod stays in ErrImagePull/ImagePullBackOff and never starts.".into(),
-            help: Some("Have the pipeline substitute the version before applying (check the step that replaces it), or pin the released tag here.".into()),
-            object: Some(ws.objects[container.object].reference()),
-            container: container.name.map(String::from),
-            severity: None,
-        }
+        state.finding(
+            ws,
+            format!("The {} runs image `{}`: {what}", state.label(ws), state.image),
+            "The registry has no such tag, so the pod stays in ErrImagePull/ImagePullBackOff and never starts.",
+            Some("Have the pipeline substitute the version before applying (check the step that replaces it), or pin the released tag here."),
+        )
     }
 
     fn fix<'a>(ws: &Workspace<'a>, state: &ImageUse<'a>) -> Option<Fix> {

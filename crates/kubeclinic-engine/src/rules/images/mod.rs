@@ -12,8 +12,8 @@ pub mod invalid_image_name;
 pub mod pull_failure;
 pub mod reference;
 
-use crate::diagnostic::{Applicability, Edit, Fix};
-use crate::model::{Container, Workspace};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
+use crate::model::Workspace;
 use crate::rule::RuleEntry;
 use crate::text::TextRange;
 use crate::yaml::{render_scalar, scalar_content_range, Node, ScalarStyle};
@@ -42,6 +42,39 @@ pub struct ImageUse<'a> {
     pub image: &'a str,
 }
 
+impl ImageUse<'_> {
+    /// Names the container and its object: "container app of CronJob binance-klines-m5".
+    pub fn label(&self, ws: &Workspace) -> String {
+        let container = &ws.containers[self.container];
+        format!(
+            "container {} of {}",
+            container.name.unwrap_or("<unnamed>"),
+            ws.objects[container.object].display()
+        )
+    }
+
+    /// A finding at the image, about its container and that container's object.
+    pub fn finding(
+        &self,
+        ws: &Workspace,
+        message: String,
+        why: &str,
+        help: Option<&str>,
+    ) -> Diagnostic {
+        let container = &ws.containers[self.container];
+        Diagnostic {
+            file: ws.objects[container.object].file,
+            range: self.node.span,
+            message,
+            why: why.into(),
+            help: help.map(String::from),
+            object: Some(ws.objects[container.object].reference()),
+            container: container.name.map(String::from),
+            severity: None,
+        }
+    }
+}
+
 /// Every container image in the set, with the ones where `wanted` holds.
 pub fn images_where<'a>(
     ws: &Workspace<'a>,
@@ -60,15 +93,6 @@ pub fn images_where<'a>(
             })
         })
         .collect()
-}
-
-/// Names the container and its object: "container app of CronJob binance-klines-m5".
-pub fn container_label(ws: &Workspace, container: &Container) -> String {
-    format!(
-        "container {} of {}",
-        container.name.unwrap_or("<unnamed>"),
-        ws.objects[container.object].display()
-    )
 }
 
 /// A display-only fix that writes `replacement` over part of the image (`within` is relative
