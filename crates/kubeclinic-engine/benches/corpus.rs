@@ -114,4 +114,13 @@ fn main() {
         "incident example (keystroke cost): {:.2} ms (best of 50)",
         elapsed.as_secs_f64() * 1e3
     );
+    let runtime = [SourceFile::new(
+        "describe.txt",
+        include_str!("../../../tests/fixtures/oom-killed/invalid.txt"),
+    )];
+    let (elapsed, _) = best_of(50, || check(&runtime));
+    println!(
+        "describe + manifest paste (keystroke cost): {:.2} ms (best of 50)",
+        elapsed.as_secs_f64() * 1e3
+    );
 }
