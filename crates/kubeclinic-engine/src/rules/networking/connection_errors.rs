@@ -102,59 +102,31 @@ pub fn lookup_failure(line: &LogLine) -> Option<LookupFailure> {
             });
         }
     }
-    // Python urllib3: `Failed to resolve 'api.example.com' ([Errno -3] Temporary failure in name resolution)`.
-    if let Some(at) = text.find("Failed to resolve '") {
-        let host = text[at + 19..].split('\'').next().unwrap_or("").to_string();
-        if is_hostname(&host) {
-            return Some(LookupFailure {
-                line: line.line,
-                host,
-                timeout: lower.contains("temporary failure"),
-            });
-        }
-    }
-    // Node: `getaddrinfo ENOTFOUND db` / `EAI_AGAIN`.
-    for marker in ["ENOTFOUND ", "EAI_AGAIN "] {
-        if let Some(at) = text.find(marker) {
-            let host: String = text[at + marker.len()..]
-                .chars()
-                .take_while(|c| !c.is_whitespace() && *c != ':')
-                .collect();
-            if is_hostname(&host) {
-                return Some(LookupFailure {
-                    line: line.line,
-                    host,
-                    timeout: marker == "EAI_AGAIN ",
-                });
-            }
-        }
-    }
-    // Java: `java.net.UnknownHostException: db`; libpq: `could not translate host name "db" to address`.
-    if let Some(at) = text.find("UnknownHostException: ") {
-        let host: String = text[at + 22..]
+    let temporary = lower.contains("temporary failure");
+    // (what precedes the host, what ends it besides white space, whether DNS timed out)
+    let forms: [(&str, &[char], bool); 5] = [
+        // Python urllib3: `Failed to resolve 'api.example.com' ([Errno -3] Temporary failure ...)`.
+        ("Failed to resolve '", &['\''], temporary),
+        // Node: `getaddrinfo ENOTFOUND db` / `EAI_AGAIN`.
+        ("ENOTFOUND ", &[':'], false),
+        ("EAI_AGAIN ", &[':'], true),
+        // Java: `java.net.UnknownHostException: db`.
+        ("UnknownHostException: ", &[':'], false),
+        // libpq: `could not translate host name "db" to address`.
+        ("could not translate host name \"", &['"'], temporary),
+    ];
+    forms.iter().find_map(|(marker, ends, timeout)| {
+        let at = text.find(marker)? + marker.len();
+        let host: String = text[at..]
             .chars()
-            .take_while(|c| !c.is_whitespace() && *c != ':')
+            .take_while(|c| !c.is_whitespace() && !ends.contains(c))
             .collect();
-        if is_hostname(&host) {
-            return Some(LookupFailure {
-                line: line.line,
-                host,
-                timeout: false,
-            });
-        }
-    }
-    if let Some(at) = text.find("could not translate host name \"") {
-        let rest = &text[at + 31..];
-        let host = rest.split('"').next().unwrap_or("").to_string();
-        if is_hostname(&host) {
-            return Some(LookupFailure {
-                line: line.line,
-                host,
-                timeout: lower.contains("temporary failure"),
-            });
-        }
-    }
-    None
+        is_hostname(&host).then(|| LookupFailure {
+            line: line.line,
+            host,
+            timeout: *timeout,
+        })
+    })
 }
 
 fn is_hostname(host: &str) -> bool {
