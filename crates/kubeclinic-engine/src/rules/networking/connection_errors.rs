@@ -121,7 +121,7 @@ pub fn lookup_failure(line: &LogLine) -> Option<LookupFailure> {
             .chars()
             .take_while(|c| !c.is_whitespace() && !ends.contains(c))
             .collect();
-        is_hostname(&host).then(|| LookupFailure {
+        is_hostname(&host).then_some(LookupFailure {
             line: line.line,
             host,
             timeout: *timeout,
