@@ -223,11 +223,15 @@ fn rules_are_listed_with_their_docs() {
 
 #[test]
 fn the_readme_lists_every_rule() {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
     let out = kubeclinic(&["rules", "--format", "json"], None);
     let rules: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     for rule in rules.as_array().unwrap() {
         let id = rule["id"].as_str().unwrap();
-        assert!(readme.contains(&format!("| `{id}` |")), "README.md's rule table misses {id}");
+        assert!(
+            readme.contains(&format!("| `{id}` |")),
+            "README.md's rule table misses {id}"
+        );
     }
 }

@@ -236,3 +236,23 @@ fn the_incident_example_is_fully_explained() {
         snapshot_text(&file),
     );
 }
+
+#[test]
+fn the_crash_loop_example_has_one_finding_per_root_cause() {
+    let file = load(&fixtures_dir().join("examples/bot-crashloop.txt"));
+    let report = check(std::slice::from_ref(&file));
+    let rules: Vec<&str> = report.findings.iter().map(|f| f.rule).collect();
+    assert_eq!(
+        rules,
+        [
+            "localhost-connection",
+            "image-not-found",
+            "image-tag-latest"
+        ]
+    );
+    assert_snapshot(
+        &fixtures_dir().join("examples"),
+        "bot-crashloop",
+        snapshot_text(&file),
+    );
+}

@@ -281,8 +281,8 @@ test('the browser app', async (t) => {
     await drop('dropped.json', '{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},\n "spec": {"containers": [{"name": "c", "image": "nginx"}]}}\n');
     await finding('image-tag-missing', 2).waitFor();
     assert.equal(await page.innerText('.source-name'), 'dropped.json');
-    await drop('notes.txt', 'hello');
-    assert.match(await page.innerText('[data-testid=notice]'), /notes\.txt is not a \.yaml, \.yml or \.json file/);
+    await drop('photo.png', 'hello');
+    assert.match(await page.innerText('[data-testid=notice]'), /photo\.png is not a \.yaml, \.yml, \.json, \.txt or \.log file/);
     assert.equal(await page.innerText('.source-name'), 'dropped.json');
   });
 
@@ -303,6 +303,22 @@ test('the browser app', async (t) => {
     await page.click('[data-testid=load-example]');
     await finding('netpol-selects-nothing', 22).waitFor();
     assert.equal(await page.inputValue('[data-testid=editor]'), example);
+  });
+
+  await t.test('the crash-loop example ties what the cluster said to the manifests', async () => {
+    await showTab('findings');
+    await page.click('[data-testid=load-runtime-example]');
+    await finding('localhost-connection', 34).waitFor();
+    await finding('image-not-found', 54).waitFor();
+    assert.equal(await finding('crashloop-app-error').count(), 0, 'the crash loop is explained by its root cause');
+    assert.equal(await page.innerText('.source-name'), 'bot-crashloop.txt');
+    await showTab('patched');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=patched-text]')?.textContent.includes('@db:5432/coinpilot'),
+    );
+    await showTab('findings');
+    await page.click('[data-testid=load-example]');
+    await finding('netpol-selects-nothing', 22).waitFor();
   });
 
   await t.test('the rule reference lists every rule with its docs', async () => {

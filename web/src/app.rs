@@ -37,7 +37,7 @@ pub fn app() -> Html {
     };
     let on_example = {
         let state = state.clone();
-        Callback::from(move |_| state.dispatch(Action::LoadExample))
+        Callback::from(move |index| state.dispatch(Action::LoadExample(index)))
     };
 
     let results = match state.tab {

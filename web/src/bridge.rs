@@ -16,6 +16,17 @@ use kubeclinic_engine::{
 pub const EXAMPLE: &str = include_str!("../../tests/fixtures/examples/petrosa-extractor.yaml");
 pub const EXAMPLE_NAME: &str = "petrosa-extractor.yaml";
 
+/// What the cluster said about a crash-looping pod and a failed pull (`kubectl describe`,
+/// `kubectl logs`), pasted with the manifests: each symptom is tied to the line that causes it.
+pub const RUNTIME_EXAMPLE: &str = include_str!("../../tests/fixtures/examples/bot-crashloop.txt");
+pub const RUNTIME_EXAMPLE_NAME: &str = "bot-crashloop.txt";
+
+/// The examples the editor offers, in button order: (name, text).
+pub const EXAMPLES: [(&str, &str); 2] = [
+    (EXAMPLE_NAME, EXAMPLE),
+    (RUNTIME_EXAMPLE_NAME, RUNTIME_EXAMPLE),
+];
+
 /// The name the person's text goes by in diffs and downloads.
 pub const INPUT_NAME: &str = "manifest.yaml";
 

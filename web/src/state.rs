@@ -6,7 +6,7 @@ use std::rc::Rc;
 use serde::{Deserialize, Serialize};
 use yew::Reducible;
 
-use crate::bridge::{Selection, EXAMPLE, EXAMPLE_NAME};
+use crate::bridge::{Selection, EXAMPLE, EXAMPLES, EXAMPLE_NAME};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Tab {
@@ -97,7 +97,8 @@ pub enum Action {
         name: String,
         text: String,
     },
-    LoadExample,
+    /// Loads `EXAMPLES[i]`.
+    LoadExample(usize),
     IncludeUnsafe(bool),
     Show(Tab),
     ShowRule(&'static str),
@@ -120,7 +121,7 @@ impl Reducible for State {
                 if text == next.text {
                     return self;
                 }
-                if next.source == EXAMPLE_NAME || next.text.is_empty() {
+                if EXAMPLES.iter().any(|(name, _)| next.source == *name) || next.text.is_empty() {
                     next.source = "edited".to_string();
                 }
                 next.text = text;
@@ -133,9 +134,10 @@ impl Reducible for State {
                 next.selected = None;
                 next.tab = Tab::Findings;
             }
-            Action::LoadExample => {
-                next.text = EXAMPLE.to_string();
-                next.source = EXAMPLE_NAME.to_string();
+            Action::LoadExample(index) => {
+                let (name, text) = EXAMPLES[index.min(EXAMPLES.len() - 1)];
+                next.text = text.to_string();
+                next.source = name.to_string();
                 next.selected = None;
                 next.notice = None;
                 next.tab = Tab::Findings;
@@ -218,10 +220,14 @@ mod tests {
         );
         let state = apply(state, vec![Action::Edit("a: 1\n".into())]);
         assert_eq!((state.selected, state.source.as_str()), (None, "edited"));
-        let state = apply(state, vec![Action::LoadExample]);
+        let state = apply(state, vec![Action::LoadExample(0)]);
         assert_eq!(
             (state.text.as_str(), state.source.as_str()),
             (EXAMPLE, EXAMPLE_NAME)
         );
+        let state = apply(state, vec![Action::LoadExample(1)]);
+        assert_eq!(state.source.as_str(), crate::bridge::RUNTIME_EXAMPLE_NAME);
+        let state = apply(state, vec![Action::Edit("a: 1\n".into())]);
+        assert_eq!(state.source.as_str(), "edited");
     }
 }

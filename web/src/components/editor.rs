@@ -15,10 +15,11 @@ const LINE_PX: i32 = 20;
 /// Files larger than this would make the text area unusable.
 const MAX_FILE_BYTES: f64 = 4.0 * 1024.0 * 1024.0;
 
-/// Whether a file name looks like a manifest the app can read.
+/// Whether a file name looks like something the app reads: manifests, or saved kubectl output
+/// and logs.
 pub fn is_manifest_name(name: &str) -> bool {
     let name = name.to_ascii_lowercase();
-    [".yaml", ".yml", ".json"]
+    [".yaml", ".yml", ".json", ".txt", ".log"]
         .iter()
         .any(|ext| name.ends_with(ext))
 }
@@ -35,7 +36,8 @@ pub struct EditorProps {
     /// A file was read: (name, text).
     pub on_file: Callback<(String, String)>,
     pub on_error: Callback<String>,
-    pub on_example: Callback<()>,
+    /// Load the example at this index of `bridge::EXAMPLES`.
+    pub on_example: Callback<usize>,
 }
 
 #[function_component(Editor)]
@@ -108,7 +110,9 @@ pub fn editor(props: &EditorProps) -> Html {
         Callback::from(move |file: web_sys::File| {
             let name = file.name();
             if !is_manifest_name(&name) {
-                on_error.emit(format!("{name} is not a .yaml, .yml or .json file."));
+                on_error.emit(format!(
+                    "{name} is not a .yaml, .yml, .json, .txt or .log file."
+                ));
                 return;
             }
             if file.size() > MAX_FILE_BYTES {
@@ -178,7 +182,8 @@ pub fn editor(props: &EditorProps) -> Html {
             }
         })
     };
-    let on_example = props.on_example.reform(|_: MouseEvent| ());
+    let on_example = props.on_example.reform(|_: MouseEvent| 0);
+    let on_runtime_example = props.on_example.reform(|_: MouseEvent| 1);
 
     html! {
         <div class="editor-pane">
@@ -190,11 +195,12 @@ pub fn editor(props: &EditorProps) -> Html {
                     <span class="source-name">{ props.source.clone() }</span>
                 </span>
                 <button class="secondary" onclick={open_picker} data-testid="open-file">{ "Open file…" }</button>
-                <button class="secondary" onclick={on_example} data-testid="load-example">{ "Load example" }</button>
+                <button class="secondary" onclick={on_example} data-testid="load-example" title="Manifests from a real incident">{ "Load example" }</button>
+                <button class="secondary" onclick={on_runtime_example} data-testid="load-runtime-example" title="kubectl describe and logs of a crash-looping pod, with its manifests">{ "Crash-loop example" }</button>
                 <input
                     ref={picker}
                     type="file"
-                    accept=".yaml,.yml,.json,application/yaml,application/json"
+                    accept=".yaml,.yml,.json,.txt,.log,application/yaml,application/json,text/plain"
                     class="hidden"
                     onchange={onpick}
                 />
@@ -216,7 +222,7 @@ pub fn editor(props: &EditorProps) -> Html {
                     class="code"
                     data-testid="editor"
                     aria-label="Kubernetes manifest (YAML or JSON)"
-                    placeholder="Paste a Kubernetes manifest here, or drop a .yaml / .json file."
+                    placeholder="Paste Kubernetes manifests, kubectl describe / get events output or logs here, or drop a file."
                     spellcheck="false"
                     autocomplete="off"
                     autocapitalize="off"
@@ -226,7 +232,7 @@ pub fn editor(props: &EditorProps) -> Html {
                     {onscroll}
                 />
                 if *dragging {
-                    <div class="drop-hint">{ "Drop a .yaml, .yml or .json file to check it" }</div>
+                    <div class="drop-hint">{ "Drop a .yaml, .json, .txt or .log file to check it" }</div>
                 }
             </div>
         </div>
@@ -242,7 +248,8 @@ mod tests {
         assert!(is_manifest_name("deploy.YAML"));
         assert!(is_manifest_name("a.yml"));
         assert!(is_manifest_name("list.json"));
-        assert!(!is_manifest_name("notes.txt"));
+        assert!(is_manifest_name("describe.txt"));
+        assert!(!is_manifest_name("photo.png"));
         assert!(!is_manifest_name("yaml"));
     }
 }
