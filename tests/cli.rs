@@ -144,6 +144,11 @@ fn several_inputs_form_one_set() {
     let job = dir.join("job.yaml");
     std::fs::write(&policy, "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p}\nspec:\n  podSelector:\n    matchLabels: {app: wrong}\n").unwrap();
     std::fs::write(&job, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: right\n  labels: {app: right}\nspec:\n  containers: [{name: c, image: 'nginx:1.27'}]\n").unwrap();
+    let folder = kubeclinic(&["check", "--format", "json", dir.to_str().unwrap()], None);
+    assert!(
+        stdout(&folder).contains("netpol-selects-nothing"),
+        "a folder is read as one set"
+    );
     let alone = kubeclinic(
         &["check", "--format", "json", policy.to_str().unwrap()],
         None,

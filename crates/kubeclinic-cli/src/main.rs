@@ -212,7 +212,15 @@ fn read_inputs(paths: &[String]) -> Result<Vec<SourceFile>, String> {
     } else {
         paths
     };
-    paths
+    let mut expanded = Vec::new();
+    for path in paths {
+        if path != "-" && std::path::Path::new(path).is_dir() {
+            collect_dir(std::path::Path::new(path), &mut expanded)?;
+        } else {
+            expanded.push(path.clone());
+        }
+    }
+    expanded
         .iter()
         .map(|path| {
             let bytes = if path == "-" {
@@ -234,4 +242,31 @@ fn read_inputs(paths: &[String]) -> Result<Vec<SourceFile>, String> {
             Ok(SourceFile::new(name, text))
         })
         .collect()
+}
+
+/// The files a folder holds that Kubeclinic reads (manifests and saved kubectl output), sorted,
+/// through its subfolders.
+fn collect_dir(dir: &std::path::Path, out: &mut Vec<String>) -> Result<(), String> {
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    let mut paths: Vec<std::path::PathBuf> = entries.flatten().map(|e| e.path()).collect();
+    paths.sort();
+    for path in paths {
+        let hidden = path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        if hidden {
+            continue;
+        }
+        if path.is_dir() {
+            collect_dir(&path, out)?;
+        } else if path.extension().is_some_and(|e| {
+            ["yaml", "yml", "json", "txt", "log"]
+                .iter()
+                .any(|x| e.eq_ignore_ascii_case(x))
+        }) {
+            out.push(path.display().to_string());
+        }
+    }
+    Ok(())
 }
