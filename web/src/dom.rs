@@ -24,12 +24,13 @@ pub fn app_root() -> Element {
     root
 }
 
-/// Reports a panic in the console and on the page: the app stops, the person's text is still
-/// in `localStorage`.
+/// Reports a panic on the page and in the console: the app stops, the person's text is still
+/// in `localStorage`. Set through Yew: its renderer replaces a hook set with
+/// `std::panic::set_hook` by its own console-only one.
 pub fn install_panic_hook() {
-    std::panic::set_hook(Box::new(|info| {
-        console_error_panic_hook::hook(info);
+    yew::set_custom_panic_hook(Box::new(|info| {
         show_fatal(&info.to_string());
+        console_error_panic_hook::hook(info);
     }));
 }
 
