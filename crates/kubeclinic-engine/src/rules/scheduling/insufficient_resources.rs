@@ -1,11 +1,11 @@
-use super::{is_resource, read_failed_scheduling, unplaced, Filter, Unplaced, Unschedulable};
+use super::{is_resource, unplaced, Filter, Unplaced, Unschedulable};
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use crate::model::Workspace;
 use crate::patch::{set_paths, Value};
 use crate::quantity;
 use crate::rule::Rule;
-use crate::rules::evidence::{capitalize, message_range, template_of};
+use crate::rules::evidence::{capitalize, message_range};
 use crate::yaml::Node;
 
 declare_rule! {
@@ -86,8 +86,8 @@ impl Rule for InsufficientResources {
     }
 
     fn finding<'a>(ws: &Workspace<'a>, state: &Unplaced<'a>) -> Diagnostic {
-        let reading = read_failed_scheduling(&state.event.message).expect("detected");
-        let all = short_resources(&reading);
+        let reading = &state.reading;
+        let all = short_resources(reading);
         // `Too many pods` is the kubelet's pod limit, not a request.
         let full = all.contains(&"pods");
         let short: Vec<&str> = all.into_iter().filter(|r| *r != "pods").collect();
@@ -144,16 +144,13 @@ impl Rule for InsufficientResources {
     }
 
     fn fix<'a>(ws: &Workspace<'a>, state: &Unplaced<'a>) -> Option<Fix> {
-        if state.history {
-            return None;
-        }
-        let reading = read_failed_scheduling(&state.event.message)?;
-        let template = template_of(ws, &state.subject, None)?;
+        let reading = &state.reading;
+        let template = state.template_to_fix(ws)?;
         let object = ws.object_of(&ws.templates[template]);
         let described = state.subject.pod.map(|i| &ws.pods[i].pod.containers);
         let mut edits = Vec::new();
         let mut changes = Vec::new();
-        for resource in short_resources(&reading) {
+        for resource in short_resources(reading) {
             if resource != "cpu" && resource != "memory" {
                 continue;
             }

@@ -24,8 +24,20 @@ pub struct Unplaced<'a> {
     pub subject: Subject,
     pub file: FileId,
     pub event: &'a Event,
+    /// The event's message, read once.
+    pub reading: Unschedulable<'a>,
     /// The pod was scheduled since, or runs: the event is history.
     pub history: bool,
+}
+
+impl Unplaced<'_> {
+    /// The pod template a fix would patch: none for history, or when the set lacks it.
+    pub fn template_to_fix(&self, ws: &Workspace) -> Option<usize> {
+        if self.history {
+            return None;
+        }
+        crate::rules::evidence::template_of(ws, &self.subject, None)
+    }
 }
 
 /// One [`Unplaced`] per pod whose `FailedScheduling` message `claims` picks, from describes and
@@ -40,9 +52,9 @@ pub fn unplaced<'a>(
         if at.event.reason != "FailedScheduling" {
             continue;
         }
-        if !read_failed_scheduling(&at.event.message).is_some_and(|r| claims(&r)) {
+        let Some(reading) = read_failed_scheduling(&at.event.message).filter(|r| claims(r)) else {
             continue;
-        }
+        };
         let Some(subject) = Subject::at(ws, at) else {
             continue;
         };
@@ -54,6 +66,7 @@ pub fn unplaced<'a>(
             subject,
             file: at.file,
             event: at.event,
+            reading,
             history,
         };
         // One finding per pod: the latest event (a describe and a table list it twice).

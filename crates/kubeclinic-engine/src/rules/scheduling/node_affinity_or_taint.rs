@@ -1,6 +1,6 @@
 use super::{
-    is_condition_taint, is_control_plane_taint, is_resource, read_failed_scheduling, unplaced,
-    Filter, Unplaced, Unschedulable,
+    is_condition_taint, is_control_plane_taint, is_resource, unplaced, Filter, Unplaced,
+    Unschedulable,
 };
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, FileId, Fix, Severity};
@@ -88,7 +88,7 @@ impl Rule for NodeAffinityOrTaint {
     }
 
     fn finding<'a>(ws: &Workspace<'a>, state: &Unplaced<'a>) -> Diagnostic {
-        let reading = read_failed_scheduling(&state.event.message).expect("detected");
+        let reading = &state.reading;
         let template = template_of(ws, &state.subject, None);
         let rules = template
             .and_then(|t| {
@@ -114,11 +114,11 @@ impl Rule for NodeAffinityOrTaint {
         if reading.has(|f| *f == Filter::Selector) {
             help.push("Compare the nodeSelector / required node affinity with the nodes' labels (`kubectl get nodes --show-labels`): correct the selector, or label the nodes meant for it (`kubectl label node <node> key=value`).".into());
         }
-        let taints = taints(&reading);
+        let taints = taints(reading);
         if taints.iter().any(|(k, _)| is_condition_taint(k)) {
             help.push("Some nodes are tainted because they are NotReady, unreachable, under pressure or cordoned: check `kubectl get nodes` and `kubectl describe node`; a toleration is not the cure.".into());
         }
-        if taints.iter().any(|(k, _)| is_control_plane_taint(k)) && !has_other_placement(&reading) {
+        if taints.iter().any(|(k, _)| is_control_plane_taint(k)) && !has_other_placement(reading) {
             help.push("Only control-plane nodes are left: add worker nodes, or let workloads run on the control plane (`kubectl taint nodes --all node-role.kubernetes.io/control-plane-`).".into());
         }
         if taints
@@ -170,11 +170,8 @@ impl Rule for NodeAffinityOrTaint {
     }
 
     fn fix<'a>(ws: &Workspace<'a>, state: &Unplaced<'a>) -> Option<Fix> {
-        if state.history {
-            return None;
-        }
-        let reading = read_failed_scheduling(&state.event.message)?;
-        let template = template_of(ws, &state.subject, None)?;
+        let reading = &state.reading;
+        let template = state.template_to_fix(ws)?;
         let object = ws.object_of(&ws.templates[template]);
         if reading.has(|f| *f == Filter::Selector) {
             let fixes: Vec<(Edit, String)> = unmatched_labels(ws, Some(template))
@@ -202,7 +199,7 @@ impl Rule for NodeAffinityOrTaint {
                 fixes.into_iter().map(|(e, _)| e).collect(),
             ));
         }
-        if has_other_placement(&reading) {
+        if has_other_placement(reading) {
             return None;
         }
         let spec = ws.templates[template].spec;
@@ -217,7 +214,7 @@ impl Rule for NodeAffinityOrTaint {
                 })
             })
         };
-        let all = taints(&reading);
+        let all = taints(reading);
         // A pod kept off reserved nodes and off the control plane belongs on the reserved ones,
         // if anywhere.
         let reserved = all
