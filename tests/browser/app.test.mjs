@@ -60,33 +60,9 @@ spec:
           image: nginx:latest
 `;
 
-const LOCALHOST = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: api
-spec:
-  selector:
-    matchLabels: {app: api}
-  template:
-    metadata:
-      labels: {app: api}
-    spec:
-      containers:
-        - name: api
-          image: example/api:1.2.3
-          env:
-            - name: DATABASE_URL
-              value: postgresql://u@localhost:5432/db
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: db
-spec:
-  selector: {app: db}
-  ports:
-    - port: 5432
-`;
+// A Deployment that connects to localhost beside the Service that exposes the port; the web
+// bridge's unit tests read the same file.
+const LOCALHOST = fs.readFileSync(path.join(root, 'tests/fixtures/web/localhost-service.yaml'), 'utf8');
 
 // The quote on line 6 is never closed.
 const BROKEN = `apiVersion: v1

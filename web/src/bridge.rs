@@ -592,33 +592,8 @@ mod tests {
         assert_eq!(diagnose("").findings, Vec::new());
     }
 
-    const LOCALHOST: &str = "apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: api
-spec:
-  selector:
-    matchLabels: {app: api}
-  template:
-    metadata:
-      labels: {app: api}
-    spec:
-      containers:
-        - name: api
-          image: example/api:1.2.3
-          env:
-            - name: DATABASE_URL
-              value: postgresql://u@localhost:5432/db
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: db
-spec:
-  selector: {app: db}
-  ports:
-    - port: 5432
-";
+    /// Shared with the browser test.
+    const LOCALHOST: &str = include_str!("../../tests/fixtures/web/localhost-service.yaml");
 
     #[test]
     fn unsafe_fixes_patch_the_text_only_when_included() {
