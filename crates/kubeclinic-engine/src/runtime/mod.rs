@@ -3,7 +3,10 @@
 
 pub mod describe;
 pub mod events;
+pub mod fragments;
+pub mod messages;
 pub mod pod;
+pub mod pod_table;
 pub mod regions;
 
 use describe::Describe;
@@ -31,6 +34,77 @@ pub struct Observed {
     pub describe: Describe,
 }
 
+/// What a line of a paste was read as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LineKind {
+    Manifest,
+    Describe,
+    Events,
+    PodTable,
+    Logs,
+    Command,
+    /// The person's own sentences: read, and nothing in them for the rules.
+    Prose,
+}
+
+/// How many non-blank lines of an input were read as what.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Reading {
+    pub manifest: usize,
+    pub describe: usize,
+    pub events: usize,
+    pub pod_table: usize,
+    pub logs: usize,
+    pub command: usize,
+    pub prose: usize,
+    /// Lines of kubectl output that could not be read (cut, columns lost).
+    pub unread: usize,
+}
+
+impl Reading {
+    fn add(&mut self, kind: LineKind) {
+        match kind {
+            LineKind::Manifest => self.manifest += 1,
+            LineKind::Describe => self.describe += 1,
+            LineKind::Events => self.events += 1,
+            LineKind::PodTable => self.pod_table += 1,
+            LineKind::Logs => self.logs += 1,
+            LineKind::Command => self.command += 1,
+            LineKind::Prose => self.prose += 1,
+        }
+    }
+
+    /// Lines that told the diagnosis something: everything but commands, prose and unread.
+    pub fn understood(&self) -> usize {
+        self.manifest + self.describe + self.events + self.pod_table + self.logs
+    }
+
+    pub fn total(&self) -> usize {
+        self.understood() + self.command + self.prose + self.unread
+    }
+
+    /// `12 manifest, 4 events, 2 prose` for the lines that were read.
+    pub fn describe(&self) -> String {
+        let parts = [
+            (self.manifest, "manifest"),
+            (self.describe, "describe"),
+            (self.events, "events"),
+            (self.pod_table, "pod table"),
+            (self.logs, "logs"),
+            (self.command, "command"),
+            (self.prose, "prose"),
+            (self.unread, "unread"),
+        ];
+        parts
+            .iter()
+            .filter(|(n, _)| *n > 0)
+            .map(|(n, what)| format!("{n} {what}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
 /// Everything read from one input's runtime regions.
 #[derive(Clone, Debug, Default)]
 pub struct Runtime {
@@ -41,6 +115,10 @@ pub struct Runtime {
     pub logs: Vec<LogLine>,
     /// What could not be read, and why.
     pub unread: Vec<(TextRange, String)>,
+    /// Lines read as the person's own words, with nothing for the rules.
+    pub prose: Vec<TextRange>,
+    /// How many lines were read as what.
+    pub reading: Reading,
 }
 
 impl Runtime {
@@ -72,9 +150,31 @@ pub fn read(text: &str) -> Runtime {
             })
             .cloned()
             .collect();
+        let non_blank = region_lines
+            .iter()
+            .filter(|l| !l.clean.trim().is_empty())
+            .count();
+        let mut count_all = |kind| {
+            for _ in 0..non_blank {
+                out.reading.add(kind);
+            }
+        };
         match region.kind {
-            RegionKind::Manifest => {}
+            RegionKind::Manifest => count_all(LineKind::Manifest),
+            RegionKind::Fragment | RegionKind::PodTable => {
+                let fragment = fragments::read(&region_lines);
+                for (range, kind) in &fragment.kinds {
+                    out.reading.add(*kind);
+                    if *kind == LineKind::Prose {
+                        out.prose.push(*range);
+                    }
+                }
+                out.observed.extend(fragment.observed);
+                out.events.extend(fragment.events);
+                out.logs.extend(fragment.logs);
+            }
             RegionKind::Command => {
+                count_all(LineKind::Command);
                 logs_context = region_lines
                     .iter()
                     .find(|l| regions::is_command(&l.clean))
@@ -82,6 +182,7 @@ pub fn read(text: &str) -> Runtime {
                     .unwrap_or_default();
             }
             RegionKind::Describe => {
+                count_all(LineKind::Describe);
                 let describe = describe::parse(&region_lines);
                 out.unread.extend(describe.unread.iter().cloned());
                 out.observed.push(Observed {
@@ -92,12 +193,13 @@ pub fn read(text: &str) -> Runtime {
                 });
             }
             RegionKind::Events => {
+                count_all(LineKind::Events);
                 let (events, unread) = events::parse_table(&region_lines);
                 out.events.extend(events);
                 out.unread.extend(unread);
             }
-            RegionKind::PodTable => {}
             RegionKind::Logs => {
+                count_all(LineKind::Logs);
                 out.logs.extend(
                     region_lines
                         .iter()
@@ -112,8 +214,27 @@ pub fn read(text: &str) -> Runtime {
             }
         }
     }
+    out.reading.unread = out.unread.len();
+    out.reading.describe = out.reading.describe.saturating_sub(
+        out.unread
+            .iter()
+            .filter(|(r, _)| in_kind(&regions, *r, RegionKind::Describe))
+            .count(),
+    );
+    out.reading.events = out.reading.events.saturating_sub(
+        out.unread
+            .iter()
+            .filter(|(r, _)| in_kind(&regions, *r, RegionKind::Events))
+            .count(),
+    );
     out.regions = regions;
     out
+}
+
+fn in_kind(regions: &[Region], range: TextRange, kind: RegionKind) -> bool {
+    regions
+        .iter()
+        .any(|r| r.kind == kind && r.range.contains_range(range))
 }
 
 /// `kubectl logs web-1 -c app --previous` -> (`web-1`, `app`).

@@ -13,8 +13,11 @@ pub enum RegionKind {
     Events,
     /// `kubectl get pods` table.
     PodTable,
-    /// Anything else: `kubectl logs` output, tracebacks, messages.
+    /// The output of `kubectl logs`: every line is the program's own.
     Logs,
+    /// Pieces of kubectl output without their frame, log lines and prose: read line by line
+    /// (see [`super::fragments`]).
+    Fragment,
     /// A shell prompt or a kubectl command line.
     Command,
 }
@@ -96,12 +99,24 @@ pub fn is_command(clean: &str) -> bool {
     let after_prompt = ["$ ", "# ", "> ", "% ", "❯ ", "PS> "]
         .iter()
         .find_map(|p| t.find(p).filter(|&i| i < 60).map(|i| &t[i + p.len()..]));
+    let after_prompt = after_prompt.or_else(|| windows_prompt(t));
     let command = after_prompt.unwrap_or(t);
     let first = command.split_whitespace().next().unwrap_or("");
     matches!(
         first,
         "kubectl" | "k" | "oc" | "helm" | "minikube" | "kind" | "docker" | "stern"
     ) && (after_prompt.is_some() || first == "kubectl")
+}
+
+/// What follows `C:\\Users\\me>` or `PS C:\\work>`: cmd.exe's and PowerShell's prompts.
+fn windows_prompt(t: &str) -> Option<&str> {
+    let path = t.strip_prefix("PS ").unwrap_or(t);
+    let b = path.as_bytes();
+    if b.len() < 4 || !b[0].is_ascii_alphabetic() || b[1] != b':' || b[2] != b'\\' {
+        return None;
+    }
+    let end = path.find('>')?;
+    Some(path[end + 1..].trim_start())
 }
 
 /// The region a command's output forms, when the command says so.
@@ -163,6 +178,63 @@ fn starts_manifest(clean: &str) -> bool {
         || t == "{"
         || t.starts_with("{\"")
         || t.starts_with("- apiVersion:")
+}
+
+/// Top-level keys of Kubernetes objects: a paste that starts with one of them (a manifest cut
+/// above its `apiVersion`) is YAML. Any other `Key: value` at column 0 is not assumed to be.
+const MANIFEST_KEYS: &[&str] = &[
+    "apiVersion",
+    "kind",
+    "metadata",
+    "spec",
+    "data",
+    "stringData",
+    "binaryData",
+    "status",
+    "items",
+    "immutable",
+    "rules",
+    "subjects",
+    "roleRef",
+    "webhooks",
+    "provisioner",
+    "parameters",
+    "reclaimPolicy",
+    "volumeBindingMode",
+    "allowVolumeExpansion",
+    "imagePullSecrets",
+    "secrets",
+];
+
+fn is_manifest_key_line(clean: &str) -> bool {
+    let Some((key, rest)) = clean.split_once(':') else {
+        return false;
+    };
+    (rest.is_empty() || rest.starts_with(' ')) && MANIFEST_KEYS.contains(&key)
+}
+
+/// A line that cannot belong to a YAML manifest around it, though YAML could read it: an
+/// event row (`  Warning  Failed  3s  kubelet  ...`) or, at column 0, a key with spaces
+/// (`Restart Count: 3`) or a sentence ending in a colon (`the pod then fails with:`).
+fn breaks_manifest(clean: &str) -> bool {
+    let t = clean.trim_start();
+    let event_row = (t.starts_with("Warning  ") || t.starts_with("Normal  "))
+        && t.split_whitespace()
+            .nth(1)
+            .is_some_and(|r| r.chars().next().is_some_and(|c| c.is_ascii_uppercase()));
+    if event_row {
+        return true;
+    }
+    if clean.starts_with([' ', '\t', '-', '#', '{', '}', '[', ']', '"', '\'', '.']) {
+        return false;
+    }
+    match clean.split_once(':') {
+        Some((key, rest)) => {
+            key.contains(' ')
+                || (!(rest.is_empty() || rest.starts_with(' ')) && !key.starts_with("http"))
+        }
+        None => true,
+    }
 }
 
 /// A line at column 0 that cannot continue a YAML document: a traceback, a timestamped log line.
@@ -231,7 +303,9 @@ pub fn carve(text: &str) -> Vec<Region> {
         };
         let (kind, new) = match (starts, current) {
             (Some(kind), _) => (kind, true),
-            (None, Some(RegionKind::Manifest)) if blank || comment || !looks_like_log(clean) => {
+            (None, Some(RegionKind::Manifest))
+                if blank || comment || (!looks_like_log(clean) && !breaks_manifest(clean)) =>
+            {
                 (RegionKind::Manifest, false)
             }
             (None, Some(RegionKind::Describe))
@@ -241,17 +315,13 @@ pub fn carve(text: &str) -> Vec<Region> {
                 (RegionKind::Describe, false)
             }
             (None, Some(RegionKind::Events | RegionKind::PodTable)) if !blank && !comment => {
-                (current.unwrap_or(RegionKind::Logs), false)
+                (current.unwrap_or(RegionKind::Fragment), false)
             }
             (None, _) if blank || comment => {
                 pending.get_or_insert(line.range.start);
                 continue;
             }
-            (None, None)
-                if !looks_like_log(clean)
-                    && (clean.contains(": ") || clean.ends_with(':'))
-                    && !clean.starts_with(' ') =>
-            {
+            (None, _) if is_manifest_key_line(clean) && current != Some(RegionKind::Logs) => {
                 (RegionKind::Manifest, true)
             }
             // Bytes no log or manifest holds: let the YAML reader say where reading stops.
@@ -263,7 +333,8 @@ pub fn carve(text: &str) -> Vec<Region> {
                 (RegionKind::Manifest, current != Some(RegionKind::Manifest))
             }
             (None, Some(RegionKind::Logs)) => (RegionKind::Logs, false),
-            (None, _) => (RegionKind::Logs, true),
+            (None, Some(RegionKind::Fragment)) => (RegionKind::Fragment, false),
+            (None, _) => (RegionKind::Fragment, true),
         };
         let start = pending.take().unwrap_or(line.range.start);
         match regions.last_mut() {

@@ -1,0 +1,206 @@
+//! Fragment fixtures: what people really paste (see `tests/fragments/README.md`). Each case
+//! must give its expected rule as an error or warning starting on the proving line, never
+//! `yaml-syntax-error` without a manifest, and healthy pastes no error or warning at all.
+//! The score over all cases is printed; `KUBECLINIC_FRAGMENTS_REPORT=1` prints every case.
+
+use std::path::{Path, PathBuf};
+
+use kubeclinic_engine::{check, LineIndex, Severity, SourceFile};
+
+fn fragments_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fragments")
+}
+
+#[derive(Debug)]
+enum Expect {
+    Rule { rule: String, lines: (u32, u32) },
+    None,
+}
+
+fn parse_expect(text: &str) -> Vec<Expect> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let line = line.split('#').next().unwrap_or("").trim();
+        if line.is_empty() {
+            continue;
+        }
+        if line == "none" {
+            out.push(Expect::None);
+            continue;
+        }
+        let mut words = line.split_whitespace();
+        let rule = words.next().unwrap().to_string();
+        let span = words
+            .next()
+            .unwrap_or_else(|| panic!("`{line}`: a rule needs its line"));
+        let (a, b) = span.split_once('-').unwrap_or((span, span));
+        out.push(Expect::Rule {
+            rule,
+            lines: (a.parse().unwrap(), b.parse().unwrap()),
+        });
+    }
+    out
+}
+
+fn cases() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for family in std::fs::read_dir(fragments_dir()).unwrap() {
+        let family = family.unwrap().path();
+        if !family.is_dir() {
+            continue;
+        }
+        for entry in std::fs::read_dir(&family).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "txt") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+struct Outcome {
+    found: bool,
+    on_line: bool,
+    problems: Vec<String>,
+}
+
+fn run_case(path: &Path) -> Outcome {
+    let text = std::fs::read_to_string(path).unwrap();
+    let expect_path = path.with_extension("expect");
+    let expects = parse_expect(
+        &std::fs::read_to_string(&expect_path)
+            .unwrap_or_else(|_| panic!("{} has no .expect", path.display())),
+    );
+    let name = path
+        .strip_prefix(fragments_dir())
+        .unwrap()
+        .display()
+        .to_string();
+    let files = [SourceFile::new(name, text.clone())];
+    let report = check(&files);
+    let index = LineIndex::new(&text);
+    let line_of = |offset: usize| index.line_of(offset) as u32 + 1;
+    let loud: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.severity >= Severity::Warning)
+        .collect();
+    let mut problems = Vec::new();
+    let has_manifest = report.objects > 0 || text.contains("apiVersion:");
+    if !has_manifest {
+        if let Some(f) = report
+            .findings
+            .iter()
+            .find(|f| f.rule == "yaml-syntax-error")
+        {
+            problems.push(format!(
+                "yaml-syntax-error on line {} without a manifest",
+                line_of(f.range.start)
+            ));
+        }
+    }
+    let mut found = true;
+    let mut on_line = true;
+    let mut wanted: Vec<(&str, (u32, u32))> = Vec::new();
+    for expect in &expects {
+        match expect {
+            Expect::None => {
+                for f in &loud {
+                    problems.push(format!(
+                        "healthy paste: {} {} on line {}: {}",
+                        f.severity.as_str(),
+                        f.rule,
+                        line_of(f.range.start),
+                        f.message
+                    ));
+                }
+                if !problems.is_empty() {
+                    found = false;
+                }
+            }
+            Expect::Rule { rule, lines } => wanted.push((rule.as_str(), *lines)),
+        }
+    }
+    // The same rule may be listed with several acceptable lines.
+    let mut rules: Vec<&str> = wanted.iter().map(|(r, _)| *r).collect();
+    rules.dedup();
+    for rule in rules {
+        let spans: Vec<(u32, u32)> = wanted
+            .iter()
+            .filter(|(r, _)| *r == rule)
+            .map(|(_, s)| *s)
+            .collect();
+        let of_rule: Vec<_> = loud.iter().filter(|f| f.rule == rule).collect();
+        if of_rule.is_empty() {
+            found = false;
+            on_line = false;
+            let got: Vec<String> = report
+                .findings
+                .iter()
+                .map(|f| format!("{}@{}", f.rule, line_of(f.range.start)))
+                .collect();
+            problems.push(format!("{rule} not reported (got: {})", got.join(", ")));
+            continue;
+        }
+        let hit = of_rule.iter().any(|f| {
+            let line = line_of(f.range.start);
+            spans.iter().any(|(a, b)| (*a..=*b).contains(&line))
+        });
+        if !hit {
+            on_line = false;
+            let got: Vec<u32> = of_rule.iter().map(|f| line_of(f.range.start)).collect();
+            problems.push(format!("{rule} on line(s) {got:?}, expected {spans:?}"));
+        }
+    }
+    Outcome {
+        found,
+        on_line: on_line && found,
+        problems,
+    }
+}
+
+#[test]
+fn every_fragment_is_diagnosed() {
+    let cases = cases();
+    assert!(cases.len() >= 60, "only {} fragment cases", cases.len());
+    let verbose = std::env::var_os("KUBECLINIC_FRAGMENTS_REPORT").is_some();
+    let (mut found, mut on_line) = (0, 0);
+    let mut failures = Vec::new();
+    for path in &cases {
+        let outcome = run_case(path);
+        found += usize::from(outcome.found);
+        on_line += usize::from(outcome.on_line);
+        let name = path
+            .strip_prefix(fragments_dir())
+            .unwrap()
+            .display()
+            .to_string();
+        if verbose || !outcome.problems.is_empty() {
+            let mark = if outcome.problems.is_empty() {
+                "ok  "
+            } else {
+                "FAIL"
+            };
+            println!("{mark} {name}");
+            for p in &outcome.problems {
+                println!("       {p}");
+            }
+        }
+        if !outcome.problems.is_empty() {
+            failures.push(name);
+        }
+    }
+    let n = cases.len();
+    println!(
+        "fragments: {n} cases, cause found in {found} ({:.0} %), on the proving line in {on_line} ({:.0} %)",
+        100.0 * found as f64 / n as f64,
+        100.0 * on_line as f64 / n as f64
+    );
+    assert!(
+        failures.is_empty(),
+        "{} case(s) failed: {failures:?}",
+        failures.len()
+    );
+}
