@@ -418,6 +418,27 @@ fn continues(message: &str, next: &str, indent_before: usize, indent: usize) -> 
     open || technical || indent > indent_before || (lower && message.len() >= 60)
 }
 
+/// A message kubelet starts an event with, which never continues another one.
+fn starts_a_message(message: &str) -> bool {
+    [
+        "Failed to pull image",
+        "Back-off",
+        "Error: ",
+        "0/",
+        "MountVolume.",
+        "Unable to attach",
+        "Multi-Attach",
+        "Liveness probe",
+        "Readiness probe",
+        "Startup probe",
+        "Error creating",
+        "Error from server",
+        "Warning: ",
+    ]
+    .iter()
+    .any(|p| message.starts_with(p))
+}
+
 /// Reads the lines of one fragment region.
 pub fn read(lines: &[Line]) -> Fragment {
     let mut out = Fragment::default();
@@ -430,14 +451,17 @@ pub fn read(lines: &[Line]) -> Fragment {
         let piece = read_piece(line);
         let p = plain(line);
         // A wrapped message goes on over the lines after it.
-        if let (Some((index, indent, pod)), Piece::Prose | Piece::Log) = (last_message, &piece) {
+        if let (Some((index, indent, pod)), Piece::Prose | Piece::Log | Piece::Message(..)) =
+            (last_message, &piece)
+        {
             let list = if pod {
                 &mut pod_events
             } else {
                 &mut out.events
             };
             if let Some(event) = list.get_mut(index) {
-                if continues(&event.message, &p.text, indent, p.indent) {
+                let fresh = matches!(&piece, Piece::Message(e, _) if starts_a_message(&e.message));
+                if !fresh && continues(&event.message, &p.text, indent, p.indent) {
                     event.message.push(' ');
                     event.message.push_str(p.text.trim());
                     event.line.end = line.range.end;
@@ -631,6 +655,28 @@ fn assemble(fields: Vec<(Field, String)>, events: Vec<Event>) -> Option<Describe
     };
     let mut section: Option<String> = None;
     let mut container: Option<String> = None;
+    // Events without container fields still name their containers (`Started container api`).
+    if !fields
+        .iter()
+        .any(|(_, key)| CONTAINER_KEYS.contains(&key.as_str()))
+    {
+        let mut names: Vec<String> = d
+            .events
+            .iter()
+            .filter_map(|e| container_named_in(&e.message))
+            .collect();
+        names.sort();
+        names.dedup();
+        if names.is_empty() && !d.events.is_empty() {
+            names.push(String::new());
+        }
+        if !names.is_empty() {
+            d.fields.push(field(&[], "Containers", "", d.range));
+            for name in names {
+                d.fields.push(field(&["Containers"], &name, "", d.range));
+            }
+        }
+    }
     // The open block under a container: (key, indent).
     let mut block: Option<(String, usize)> = None;
     let open_container = |d: &mut Describe,
@@ -755,6 +801,40 @@ fn assemble(fields: Vec<(Field, String)>, events: Vec<Event>) -> Option<Describe
         }
     }
     Some(d)
+}
+
+/// The container an event names: `Started container api`, `container "api"`, `Container api
+/// failed liveness probe`, `Killing container with id docker://api:...`, `container: api)`.
+pub fn container_named_in(message: &str) -> Option<String> {
+    let word = |rest: &str| {
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '.' || *c == '_')
+            .collect();
+        (!name.is_empty()).then_some(name)
+    };
+    if let Some((_, rest)) = message.split_once("container \"") {
+        return rest
+            .split_once('"')
+            .map(|(n, _)| n.to_string())
+            .filter(|n| !n.is_empty());
+    }
+    if let Some((_, rest)) = message.split_once("docker://") {
+        return word(rest);
+    }
+    for marker in [
+        "Created container ",
+        "Started container ",
+        "failed container ",
+        "Stopping container ",
+        "container: ",
+    ] {
+        if let Some((_, rest)) = message.split_once(marker) {
+            return word(rest);
+        }
+    }
+    let rest = message.strip_prefix("Container ")?;
+    word(rest).filter(|_| rest.contains(" failed ") || rest.contains(" probe"))
 }
 
 fn field(path: &[&str], key: &str, value: &str, line: TextRange) -> Field {

@@ -176,7 +176,14 @@ fn starts_manifest(clean: &str) -> bool {
         || t.starts_with("--- ")
         || t.starts_with("# Source:")
         || t == "{"
-        || t.starts_with("{\"")
+        || [
+            "{\"apiVersion\"",
+            "{\"kind\"",
+            "{\"items\"",
+            "{\"metadata\"",
+        ]
+        .iter()
+        .any(|p| t.starts_with(p))
         || t.starts_with("- apiVersion:")
 }
 

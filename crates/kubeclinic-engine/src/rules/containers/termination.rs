@@ -143,7 +143,7 @@ impl<'a> Context<'a> {
             (None, _) => ws.pods.len() == 1,
         };
         let container_matches = |wanted: Option<&str>| match wanted {
-            Some(name) => name == container.name,
+            Some(name) => name == container.name || container.name.is_empty(),
             None => {
                 let regular: Vec<&ContainerView> =
                     pod.containers.iter().filter(|c| !c.init).collect();
@@ -363,7 +363,7 @@ pub fn missing_command<'a>(
             .split_once("container \"")
             .and_then(|(_, rest)| rest.split('"').next());
         let ours = match named {
-            Some(name) => name == container.name,
+            Some(name) => name == container.name || container.name.is_empty(),
             None => {
                 regular == 1
                     || states.iter().any(|s| {

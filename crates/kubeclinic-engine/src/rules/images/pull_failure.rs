@@ -309,6 +309,8 @@ fn is_image_message(message: &str) -> bool {
     ]
     .iter()
     .any(|prefix| message.starts_with(prefix))
+        || crate::runtime::messages::recognise(message)
+            .is_some_and(|r| r.family == crate::runtime::messages::Family::Pull)
 }
 
 /// A cheap test for the texts that can name a platform problem.
@@ -434,12 +436,19 @@ impl Reading {
             let pod = view
                 .and_then(|p| p.name)
                 .or_else(|| pod_object_name(event.object.as_deref()));
-            let Some(pod) = pod else { continue };
+            // An event about another kind of object is not a pull; one about no object at all
+            // (a row or message pasted without its pod) still is.
+            if pod.is_none() && event.object.is_some() {
+                continue;
+            }
             let message = event.message.as_str();
-            if let Some((who, node)) = message
-                .strip_prefix("Successfully assigned ")
-                .and_then(|rest| rest.rsplit_once(" to "))
-            {
+            if let Some((who, node)) = pod.and_then(|pod| {
+                message
+                    .strip_prefix("Successfully assigned ")
+                    .and_then(|rest| rest.rsplit_once(" to "))
+                    .map(|(who, node)| (who, (pod, node)))
+            }) {
+                let (pod, node) = node;
                 self.nodes.push((pod.to_string(), node.trim().to_string()));
                 if let Some((namespace, _)) = who.split_once('/') {
                     self.namespaces
@@ -447,10 +456,13 @@ impl Reading {
                 }
                 continue;
             }
+            if message.starts_with("Successfully assigned ") {
+                continue;
+            }
             if message.starts_with("Successfully pulled image")
                 || message.contains("already present on machine")
             {
-                if let Some(image) = quoted_image(message) {
+                if let (Some(image), Some(pod)) = (quoted_image(message), pod) {
                     self.pulled.push((pod.to_string(), image.to_string()));
                 }
                 continue;
@@ -462,7 +474,7 @@ impl Reading {
             {
                 for secret in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
                     self.missing_secrets
-                        .push((pod.to_string(), secret.to_string()));
+                        .push((pod.unwrap_or_default().to_string(), secret.to_string()));
                 }
                 continue;
             }
@@ -497,7 +509,7 @@ impl Reading {
                 evidence: evidence_of(message, range),
                 text: message.to_string(),
                 image,
-                pod: Some(pod.to_string()),
+                pod: pod.map(String::from),
                 namespace: view
                     .and_then(|v| v.namespace)
                     .map(String::from)
@@ -516,7 +528,8 @@ impl Reading {
     fn read_described_pods(&mut self, ws: &Workspace) {
         for (index, observed) in ws.pods.iter().enumerate() {
             let view = &observed.pod;
-            let Some(pod) = view.name else { continue };
+            // A pod row or loose describe fields may not name the pod.
+            let pod = view.name.unwrap_or_default();
             if view.is_healthy() {
                 self.healthy.push(pod.to_string());
             }
@@ -551,7 +564,7 @@ impl Reading {
                         evidence,
                         text,
                         image: c.image.as_ref().map(|(i, _)| i.clone()),
-                        pod: Some(pod.to_string()),
+                        pod: view.name.map(String::from),
                         namespace: view.namespace.map(String::from),
                         pod_index: Some(index),
                         controlled_by: view.controlled_by.clone(),

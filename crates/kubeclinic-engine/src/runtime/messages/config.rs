@@ -10,7 +10,7 @@ pub(crate) const WORDINGS: &[Wording] = &[
     w("Error: configmaps \"", "Failed", Pod),
     w("Error: secrets \"", "Failed", Pod),
     w("couldn't find key ", "Failed", Pod),
-    w("CreateContainerConfigError", "Failed", Pod),
+    w("CreateContainerConfigError:", "Failed", Pod),
     w("container has runAsNonRoot and image", "Failed", Pod),
     w("cannot verify user is non-root", "Failed", Pod),
     w("runAsUser breaks non-root policy", "Failed", Pod),
