@@ -581,6 +581,7 @@ fn observed(describe: Describe) -> Observed {
         name: describe.value("Name").map(String::from),
         namespace: describe.value("Namespace").map(String::from),
         describe,
+        partial: true,
     }
 }
 

@@ -32,6 +32,9 @@ pub struct Observed {
     pub name: Option<String>,
     pub namespace: Option<String>,
     pub describe: Describe,
+    /// Pieced together from a fragment (a pod table row, loose fields or event rows), not read
+    /// from a whole `kubectl describe`.
+    pub partial: bool,
 }
 
 /// What a line of a paste was read as.
@@ -190,6 +193,7 @@ pub fn read(text: &str) -> Runtime {
                     name: describe.value("Name").map(String::from),
                     namespace: describe.value("Namespace").map(String::from),
                     describe,
+                    partial: false,
                 });
             }
             RegionKind::Events => {
@@ -214,6 +218,15 @@ pub fn read(text: &str) -> Runtime {
             }
         }
     }
+    // A pod shown whole by a describe is not shown again by its row in a pod table.
+    let whole: Vec<Option<String>> = out
+        .observed
+        .iter()
+        .filter(|o| !o.partial && o.name.is_some())
+        .map(|o| o.name.clone())
+        .collect();
+    out.observed
+        .retain(|o| !o.partial || o.name.is_none() || !whole.contains(&o.name));
     out.reading.unread = out.unread.len();
     out.reading.describe = out.reading.describe.saturating_sub(
         out.unread

@@ -196,11 +196,14 @@ impl Rule for PodSecurityAdmissionViolation {
                 continue;
             }
             let history = created_since(&events, i);
+            let pod = quoted_after(message, "pods ");
             push(
                 &mut out,
                 Refused {
-                    subject: Subject::at(ws, at),
-                    pod: quoted_after(message, "pods ").map(String::from),
+                    // kubectl's own error, pasted without the command's object: the pod it names.
+                    subject: Subject::at(ws, at)
+                        .or_else(|| pod.map(|p| Subject::pod_named(p, None))),
+                    pod: pod.map(String::from),
                     file: at.file,
                     range: message_range(ws, at.file, at.event),
                     text: message,
