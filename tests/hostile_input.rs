@@ -43,7 +43,7 @@ fn binary_junk_is_a_syntax_error_with_a_place() {
 
 #[test]
 fn deep_nesting_is_refused_with_a_message() {
-    let deep = format!("a: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+    let deep = format!("spec: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
     let report = run(&deep);
     assert!(
         syntax_errors(&report).iter().any(|m| m.contains("nested")),

@@ -33,6 +33,8 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Kubernetes objects read from the inputs.
     pub objects: usize,
+    /// Per input, how many lines were read as what (manifest, describe, events, prose...).
+    pub reading: Vec<runtime::Reading>,
 }
 
 impl Report {
@@ -41,6 +43,12 @@ impl Report {
             .iter()
             .filter(|f| f.severity == severity)
             .count()
+    }
+
+    /// False when no line of any input was read as a manifest or kubectl output: an empty
+    /// list of findings then means "not understood", never "no problems".
+    pub fn understood(&self) -> bool {
+        self.objects > 0 || self.reading.iter().any(|r| r.understood() > 0)
     }
 
     pub fn worst(&self) -> Option<Severity> {
@@ -67,5 +75,6 @@ pub fn check(files: &[SourceFile]) -> Report {
     Report {
         findings,
         objects: ws.objects.len(),
+        reading: parsed.runtime.iter().map(|r| r.reading).collect(),
     }
 }

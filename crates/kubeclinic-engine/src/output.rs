@@ -45,12 +45,30 @@ pub fn render_human(files: &[SourceFile], report: &Report) -> String {
         render_finding(&mut out, files, &indexes, finding);
         out.push('\n');
     }
+    for (file, reading) in files.iter().zip(&report.reading) {
+        if reading.has_runtime() {
+            out.push_str(&format!("Read {}: {}.\n", file.path, reading.describe()));
+        }
+    }
     out.push_str(&summary(report));
     out
 }
 
 pub fn summary(report: &Report) -> String {
     use crate::Severity::*;
+    if !report.understood() && report.worst() < Some(Warning) {
+        return format!(
+            "Nothing was diagnosed: no line was read as a manifest or as kubectl output ({}).\n",
+            report
+                .reading
+                .iter()
+                .map(|r| r.describe())
+                .filter(|d| !d.is_empty())
+                .collect::<Vec<_>>()
+                .join("; ")
+        )
+        .replace(" ()", "");
+    }
     if report.findings.is_empty() {
         return format!("No problems found in {} object(s).\n", report.objects);
     }
@@ -162,6 +180,16 @@ fn container_note(finding: &Finding) -> String {
 pub struct JsonReport {
     pub version: u32,
     pub findings: Vec<JsonFinding>,
+    /// False when nothing in the inputs was read as a manifest or kubectl output.
+    pub understood: bool,
+    /// Per input, how many lines were read as what.
+    pub inputs: Vec<JsonInput>,
+}
+
+#[derive(Serialize)]
+pub struct JsonInput {
+    pub path: String,
+    pub lines: crate::runtime::Reading,
 }
 
 #[derive(Serialize)]
@@ -207,6 +235,15 @@ pub fn to_json(files: &[SourceFile], report: &Report) -> JsonReport {
     };
     JsonReport {
         version: JSON_VERSION,
+        understood: report.understood(),
+        inputs: files
+            .iter()
+            .zip(&report.reading)
+            .map(|(f, r)| JsonInput {
+                path: f.path.clone(),
+                lines: *r,
+            })
+            .collect(),
         findings: report
             .findings
             .iter()

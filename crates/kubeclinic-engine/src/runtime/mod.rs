@@ -87,24 +87,29 @@ impl Reading {
         self.understood() + self.command + self.prose + self.unread
     }
 
-    /// `12 manifest, 4 events, 2 prose` for the lines that were read.
+    /// `12 manifest lines, 4 event lines, 2 lines of prose` for the lines that were read.
     pub fn describe(&self) -> String {
         let parts = [
             (self.manifest, "manifest"),
             (self.describe, "describe"),
-            (self.events, "events"),
+            (self.events, "event"),
             (self.pod_table, "pod table"),
-            (self.logs, "logs"),
+            (self.logs, "log"),
             (self.command, "command"),
             (self.prose, "prose"),
-            (self.unread, "unread"),
+            (self.unread, "unreadable"),
         ];
         parts
             .iter()
             .filter(|(n, _)| *n > 0)
-            .map(|(n, what)| format!("{n} {what}"))
+            .map(|(n, what)| format!("{n} {what} line{}", if *n == 1 { "" } else { "s" }))
             .collect::<Vec<_>>()
             .join(", ")
+    }
+
+    /// True when some lines were not manifests: worth saying how the paste was read.
+    pub fn has_runtime(&self) -> bool {
+        self.total() > self.manifest
     }
 }
 

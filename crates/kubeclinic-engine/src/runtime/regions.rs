@@ -169,7 +169,7 @@ fn is_pod_table_header(clean: &str) -> bool {
 }
 
 fn starts_manifest(clean: &str) -> bool {
-    let t = clean.trim_end();
+    let t = clean.trim_start_matches('\u{feff}').trim_end();
     t.starts_with("apiVersion:")
         || t.starts_with("kind:")
         || t == "---"
@@ -214,6 +214,7 @@ const MANIFEST_KEYS: &[&str] = &[
 ];
 
 fn is_manifest_key_line(clean: &str) -> bool {
+    let clean = clean.trim_start_matches('\u{feff}');
     let Some((key, rest)) = clean.split_once(':') else {
         return false;
     };

@@ -8,7 +8,9 @@ declare_rule! {
     /// ## What it does
     /// Says which lines of pasted `kubectl describe` output or `kubectl get events` tables could
     /// not be read (a line cut in half, a column lost when copying), so you know what the
-    /// diagnosis did not see. The rest of the paste is still read.
+    /// diagnosis did not see. The rest of the paste is still read. When nothing in an input was
+    /// read as a manifest or as kubectl output (only sentences, or output it does not know),
+    /// it says so, so that an empty diagnosis is never taken for a clean bill of health.
     ///
     /// ## Why is this bad?
     /// A diagnosis is only as good as what it reads: an event row that lost its columns can be
@@ -43,6 +45,8 @@ pub struct Unread {
     first: TextRange,
     reason: String,
     count: usize,
+    /// Nothing of the input was understood.
+    nothing: bool,
 }
 
 impl Rule for UnreadableKubectlOutput {
@@ -63,14 +67,64 @@ impl Rule for UnreadableKubectlOutput {
                         first: *first,
                         reason: reason.clone(),
                         count: lines.len(),
+                        nothing: false,
                     });
                 }
+            }
+            let reading = runtime.reading;
+            let objects = ws.objects.iter().any(|o| o.file == file);
+            if reading.understood() == 0 && reading.total() > reading.command && !objects {
+                let first = runtime
+                    .prose
+                    .first()
+                    .copied()
+                    .or_else(|| runtime.unread.first().map(|(r, _)| *r))
+                    .unwrap_or_default();
+                out.push(Unread {
+                    file,
+                    first,
+                    reason: reading.describe(),
+                    count: runtime.prose.len(),
+                    nothing: true,
+                });
             }
         }
         out
     }
 
-    fn finding<'a>(_ws: &Workspace<'a>, state: &Unread) -> Diagnostic {
+    fn finding<'a>(ws: &Workspace<'a>, state: &Unread) -> Diagnostic {
+        if state.nothing {
+            let lines = ws.lines(state.file);
+            let prose = &ws.parsed.runtime[state.file].prose;
+            let shown: Vec<String> = prose
+                .iter()
+                .take(8)
+                .map(|r| (lines.line_of(r.start) + 1).to_string())
+                .collect();
+            let more = if prose.len() > shown.len() {
+                ", ..."
+            } else {
+                ""
+            };
+            let which = if shown.is_empty() {
+                String::new()
+            } else {
+                format!(" (line {}{more})", shown.join(", "))
+            };
+            return Diagnostic {
+                file: state.file,
+                range: state.first,
+                message: format!(
+                    "Nothing here was read as a manifest or as kubectl output: {}{which}; this is not a clean bill of health",
+                    state.reason
+                ),
+                why: "Kubeclinic diagnoses manifests, `kubectl describe`, `kubectl get events` and `kubectl get pods` output, kubectl's errors and log lines. Text it does not recognise tells it nothing, so no finding here means nothing was checked.".into(),
+                help: Some("Paste what the cluster printed (`kubectl describe pod <name>`, `kubectl get events`, `kubectl logs <pod> --previous`) or the manifests; sentences around them are fine.".into()),
+                object: None,
+                container: None,
+                severity: None,
+            };
+        }
         let others = match state.count {
             1 => String::new(),
             n => format!(" (and {} more line(s) in this block)", n - 1),
