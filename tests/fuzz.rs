@@ -43,9 +43,9 @@ const NOISE: [&str; 16] = [
 ];
 
 fn corpus() -> Vec<String> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests");
     let mut out = Vec::new();
-    let mut dirs = vec![root];
+    let mut dirs = vec![root.join("fixtures"), root.join("fragments")];
     while let Some(dir) = dirs.pop() {
         for entry in std::fs::read_dir(dir).unwrap().flatten() {
             let path = entry.path();
@@ -113,6 +113,66 @@ fn mutate(rng: &mut Rng, text: &str, pool: &[String]) -> String {
         }
     }
     lines.concat()
+}
+
+/// A window of `text`'s lines, as people cut a paste down: one line, or a few.
+fn window(rng: &mut Rng, text: &str) -> String {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let from = rng.below(lines.len().max(1));
+    let len = if rng.below(3) == 0 {
+        1
+    } else {
+        1 + rng.below(8)
+    };
+    lines[from.min(lines.len())..(from + len).min(lines.len())].concat()
+}
+
+/// Text YAML readers would take for a manifest: a top-level key or a document marker.
+fn has_manifest_text(text: &str) -> bool {
+    text.lines().any(|l| {
+        let l = l.trim_start_matches('\u{feff}');
+        l.starts_with("---")
+            || l.starts_with('{')
+            || l.starts_with("- apiVersion")
+            || l.split_once(':').is_some_and(|(k, _)| {
+                !k.is_empty()
+                    && !k.contains(' ')
+                    && k.chars().all(|c| c.is_ascii_alphanumeric())
+                    && k.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+            })
+    })
+}
+
+#[test]
+fn windows_of_pastes_are_never_blamed_on_yaml_nor_read_as_all_clear() {
+    let pool = corpus();
+    let iterations: usize = std::env::var("KUBECLINIC_FUZZ_ITERATIONS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3000);
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    for iteration in 0..iterations {
+        let seed = &pool[rng.below(pool.len())];
+        let text = window(&mut rng, seed);
+        let files = [SourceFile::new("window.txt", text.clone())];
+        let report = std::panic::catch_unwind(|| check(&files))
+            .unwrap_or_else(|_| panic!("iteration {iteration} panicked on:\n{text}"));
+        if !has_manifest_text(&text) {
+            assert!(
+                report
+                    .findings
+                    .iter()
+                    .all(|f| f.rule != "yaml-syntax-error"),
+                "iteration {iteration}: kubectl output blamed on YAML:\n{text}"
+            );
+        }
+        if report.findings.is_empty() && !text.trim().is_empty() {
+            assert!(
+                report.understood(),
+                "iteration {iteration}: nothing understood, yet no finding says so:\n{text}"
+            );
+        }
+    }
 }
 
 #[test]

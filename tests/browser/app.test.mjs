@@ -272,6 +272,19 @@ test('the browser app', async (t) => {
     assert.equal(await finding('yaml-syntax-error').count(), 0);
   });
 
+  await t.test('a lone kubectl fragment is diagnosed, and prose never reads as all clear', async () => {
+    await showTab('findings');
+    await typeManifest('  Failed to pull image "redis:7.2-alpine":\n  dial tcp <docker-hub-ip>:443: i/o timeout\n');
+    await finding('image-registry-unreachable', 1).waitFor();
+    assert.equal(await finding('yaml-syntax-error').count(), 0, 'kubectl output is not blamed on YAML');
+    assert.match(await page.getByTestId('reading').innerText(), /2 event lines/);
+    await typeManifest('Our pods are broken since the upgrade, any idea what to check?\n');
+    await finding('unreadable-kubectl-output', 1).waitFor();
+    assert.equal(await page.getByTestId('no-findings').count(), 0, 'no green check for text that was not understood');
+    await typeManifest(LATEST);
+    await finding('image-tag-latest', 15).waitFor();
+  });
+
   await t.test('a reload keeps the text; the example can be reloaded', async () => {
     await page.reload();
     await finding('image-tag-latest', 15).waitFor();

@@ -75,6 +75,10 @@ pub struct Diagnosis {
     pub warnings: usize,
     pub infos: usize,
     pub fixable: usize,
+    /// How the lines were read (`12 manifest lines, 4 event lines`), when not all manifests.
+    pub reading: Option<String>,
+    /// False when no line was read as a manifest or kubectl output.
+    pub understood: bool,
 }
 
 impl Diagnosis {
@@ -128,6 +132,12 @@ fn diagnosis_of(file: &SourceFile, report: &Report) -> Diagnosis {
         warnings: count("warning"),
         infos: count("info"),
         fixable: findings.iter().filter(|f| f.fix.is_some()).count(),
+        reading: report
+            .reading
+            .first()
+            .filter(|r| r.has_runtime())
+            .map(|r| r.describe()),
+        understood: report.understood(),
         findings,
     }
 }

@@ -10,6 +10,13 @@ use crate::state::Action;
 pub fn findings_list() -> Html {
     let ctx = use_app();
     let d = &ctx.analysis.diagnosis;
+    if d.findings.is_empty() && !d.understood && !ctx.analysis.text.trim().is_empty() {
+        return html! {
+            <div class="empty" data-testid="not-understood">
+                <p>{ "Nothing here was read as a manifest or as kubectl output, so nothing was checked." }</p>
+            </div>
+        };
+    }
     if d.findings.is_empty() {
         let what = if ctx.analysis.text.trim().is_empty() {
             "Paste a manifest, drop a file, or load the example to start.".to_string()

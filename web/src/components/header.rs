@@ -33,6 +33,9 @@ pub fn header() -> Html {
                     { format!("{} info", d.infos) }
                 </span>
                 <span class="chip chip-plain">{ plural(d.objects, "object", "objects") }</span>
+                if let Some(reading) = &d.reading {
+                    <span class="chip chip-plain" data-testid="reading" title="How the paste was read">{ format!("read: {reading}") }</span>
+                }
                 if ctx.analysis.pending {
                     <span class="checking" data-testid="pending">{ "checking…" }</span>
                 }

@@ -73,13 +73,23 @@ impl Rule for UnreadableKubectlOutput {
             }
             let reading = runtime.reading;
             let objects = ws.objects.iter().any(|o| o.file == file);
-            if reading.understood() == 0 && reading.total() > reading.command && !objects {
+            let text = ws.text(file);
+            let first_line = text
+                .split_inclusive('\n')
+                .scan(0, |at, l| {
+                    let start = *at;
+                    *at += l.len();
+                    Some((start, l))
+                })
+                .find(|(_, l)| !l.trim().is_empty())
+                .map(|(start, l)| TextRange::new(start, start + l.trim_end().len()));
+            if let (0, Some(first_line), false) = (reading.understood(), first_line, objects) {
                 let first = runtime
                     .prose
                     .first()
                     .copied()
                     .or_else(|| runtime.unread.first().map(|(r, _)| *r))
-                    .unwrap_or_default();
+                    .unwrap_or(first_line);
                 out.push(Unread {
                     file,
                     first,
@@ -116,7 +126,7 @@ impl Rule for UnreadableKubectlOutput {
                 range: state.first,
                 message: format!(
                     "Nothing here was read as a manifest or as kubectl output: {}{which}; this is not a clean bill of health",
-                    state.reason
+                    if state.reason.is_empty() { "no line was recognised" } else { &state.reason }
                 ),
                 why: "Kubeclinic diagnoses manifests, `kubectl describe`, `kubectl get events` and `kubectl get pods` output, kubectl's errors and log lines. Text it does not recognise tells it nothing, so no finding here means nothing was checked.".into(),
                 help: Some("Paste what the cluster printed (`kubectl describe pod <name>`, `kubectl get events`, `kubectl logs <pod> --previous`) or the manifests; sentences around them are fine.".into()),
