@@ -13,8 +13,14 @@ fn fragments_dir() -> PathBuf {
 
 #[derive(Debug)]
 enum Expect {
-    Rule { rule: String, lines: (u32, u32) },
+    Rule {
+        rule: String,
+        lines: (u32, u32),
+    },
     None,
+    /// `known-gap: why`: the engine does not diagnose this case yet. It counts against the
+    /// score and does not fail the test; once it passes, the marker must go.
+    KnownGap(String),
 }
 
 fn parse_expect(text: &str) -> Vec<Expect> {
@@ -26,6 +32,10 @@ fn parse_expect(text: &str) -> Vec<Expect> {
         }
         if line == "none" {
             out.push(Expect::None);
+            continue;
+        }
+        if let Some(why) = line.strip_prefix("known-gap:") {
+            out.push(Expect::KnownGap(why.trim().to_string()));
             continue;
         }
         let mut words = line.split_whitespace();
@@ -64,6 +74,7 @@ struct Outcome {
     found: bool,
     on_line: bool,
     problems: Vec<String>,
+    known_gap: Option<String>,
 }
 
 fn run_case(path: &Path) -> Outcome {
@@ -121,6 +132,7 @@ fn run_case(path: &Path) -> Outcome {
                 }
             }
             Expect::Rule { rule, lines } => wanted.push((rule.as_str(), *lines)),
+            Expect::KnownGap(_) => {}
         }
     }
     // The same rule may be listed with several acceptable lines.
@@ -158,6 +170,10 @@ fn run_case(path: &Path) -> Outcome {
         found,
         on_line: on_line && found,
         problems,
+        known_gap: expects.iter().find_map(|e| match e {
+            Expect::KnownGap(why) => Some(why.clone()),
+            _ => None,
+        }),
     }
 }
 
@@ -177,19 +193,28 @@ fn every_fragment_is_diagnosed() {
             .unwrap()
             .display()
             .to_string();
-        if verbose || !outcome.problems.is_empty() {
-            let mark = if outcome.problems.is_empty() {
-                "ok  "
-            } else {
-                "FAIL"
-            };
+        let failed = !outcome.problems.is_empty();
+        let mark = match (&outcome.known_gap, failed) {
+            (Some(_), true) => "GAP ",
+            (Some(_), false) => "FIXED",
+            (None, true) => "FAIL",
+            (None, false) => "ok  ",
+        };
+        if verbose || mark != "ok  " {
             println!("{mark} {name}");
+            if let Some(why) = &outcome.known_gap {
+                println!("       known gap: {why}");
+            }
             for p in &outcome.problems {
                 println!("       {p}");
             }
         }
-        if !outcome.problems.is_empty() {
-            failures.push(name);
+        match (&outcome.known_gap, failed) {
+            (None, true) => failures.push(name),
+            (Some(_), false) => {
+                failures.push(format!("{name} (diagnosed now: remove its known-gap line)"))
+            }
+            _ => {}
         }
     }
     let n = cases.len();

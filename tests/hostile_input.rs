@@ -50,8 +50,8 @@ fn deep_nesting_is_refused_with_a_message() {
         "{:?}",
         report.findings
     );
-    let deep_block: String = (0..5000)
-        .map(|i| format!("{}k{i}:\n", " ".repeat(i)))
+    let deep_block: String = std::iter::once("spec:\n".to_string())
+        .chain((1..5000).map(|i| format!("{}k{i}:\n", " ".repeat(i))))
         .collect();
     let report = run(&deep_block);
     assert!(syntax_errors(&report).iter().any(|m| m.contains("nested")));

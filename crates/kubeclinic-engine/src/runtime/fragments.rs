@@ -394,7 +394,13 @@ fn looks_like_log(t: &str) -> bool {
 
 /// True when `next` continues the message of the line before it: the terminal or the form
 /// wrapped it.
-fn continues(message: &str, next: &str, indent_before: usize, indent: usize) -> bool {
+fn continues(
+    message: &str,
+    next: &str,
+    indent_before: usize,
+    indent: usize,
+    line_before: usize,
+) -> bool {
     let n = next.trim_start();
     if n.is_empty() || messages::recognise(n).is_some_and(|r| r.at == 0 && r.about != About::Log) {
         return false;
@@ -415,7 +421,7 @@ fn continues(message: &str, next: &str, indent_before: usize, indent: usize) -> 
     ]
     .iter()
     .any(|p| n.starts_with(p));
-    open || technical || indent > indent_before || (lower && message.len() >= 60)
+    open || technical || indent > indent_before || (lower && line_before >= 60)
 }
 
 /// A message kubelet starts an event with, which never continues another one.
@@ -445,7 +451,10 @@ pub fn read(lines: &[Line]) -> Fragment {
     let mut fields: Vec<(Field, String)> = Vec::new();
     let mut pod_events: Vec<Event> = Vec::new();
     let mut rows: Vec<PodRow> = Vec::new();
-    let mut last_message: Option<(usize, usize, bool)> = None; // (index in events, indent, pod?)
+    // The event whose message may go on over the next line: (index in its list, indent,
+    // whether it is a pod event), and the length of its last line.
+    let mut last_message: Option<(usize, usize, bool)> = None;
+    let mut last_len = 0;
     let mut names: Vec<String> = Vec::new();
     for line in lines {
         let piece = read_piece(line);
@@ -461,16 +470,23 @@ pub fn read(lines: &[Line]) -> Fragment {
             };
             if let Some(event) = list.get_mut(index) {
                 let fresh = matches!(&piece, Piece::Message(e, _) if starts_a_message(&e.message));
-                if !fresh && continues(&event.message, &p.text, indent, p.indent) {
-                    event.message.push(' ');
+                if !fresh && continues(&event.message, &p.text, indent, p.indent, last_len) {
+                    // A terminal cuts rows at its width, inside words: an unindented line
+                    // under an indented row goes on exactly where the row stopped.
+                    let cut = p.indent == 0 && indent > 0 && !event.message.ends_with(':');
+                    if !cut {
+                        event.message.push(' ');
+                    }
                     event.message.push_str(p.text.trim());
                     event.line.end = line.range.end;
+                    last_len = line.clean.len();
                     out.kinds.push((line.range, LineKind::Events));
                     continue;
                 }
             }
         }
         last_message = None;
+        last_len = line.clean.len();
         let kind = match piece {
             Piece::Blank => continue,
             Piece::Decoration(kind) => kind,
@@ -573,6 +589,18 @@ pub fn read(lines: &[Line]) -> Fragment {
         }
     }
     out
+}
+
+/// A pod that only `kubectl get events` rows name (`pod/web-1`): its events, and the
+/// containers they name.
+pub fn pod_of_events(name: &str, namespace: Option<&str>, events: Vec<Event>) -> Observed {
+    let mut d = assemble(Vec::new(), events).unwrap_or_default();
+    let mut head = vec![field(&[], "Name", name, d.range)];
+    if let Some(namespace) = namespace {
+        head.push(field(&[], "Namespace", namespace, d.range));
+    }
+    d.fields.splice(0..0, head);
+    observed(d)
 }
 
 fn observed(describe: Describe) -> Observed {

@@ -232,6 +232,40 @@ pub fn read(text: &str) -> Runtime {
         .collect();
     out.observed
         .retain(|o| !o.partial || o.name.is_none() || !whole.contains(&o.name));
+    // Pods that only `kubectl get events` rows name become pods of their own, holding their
+    // events, so the rules that read a pod's events read them too.
+    let mut by_pod: Vec<(PodKey, Vec<Event>)> = Vec::new();
+    let mut rest = Vec::new();
+    for event in std::mem::take(&mut out.events) {
+        let pod = event
+            .object
+            .as_deref()
+            .and_then(|o| o.strip_prefix("pod/").or_else(|| o.strip_prefix("Pod/")))
+            .map(String::from);
+        match pod {
+            Some(name)
+                if !out
+                    .observed
+                    .iter()
+                    .any(|o| o.name.as_deref() == Some(name.as_str())) =>
+            {
+                let key = (name, event.namespace.clone());
+                match by_pod.iter_mut().find(|(k, _)| *k == key) {
+                    Some((_, events)) => events.push(event),
+                    None => by_pod.push((key, vec![event])),
+                }
+            }
+            _ => rest.push(event),
+        }
+    }
+    out.events = rest;
+    for ((name, namespace), events) in by_pod {
+        out.observed.push(fragments::pod_of_events(
+            &name,
+            namespace.as_deref(),
+            events,
+        ));
+    }
     out.reading.unread = out.unread.len();
     out.reading.describe = out.reading.describe.saturating_sub(
         out.unread
@@ -248,6 +282,9 @@ pub fn read(text: &str) -> Runtime {
     out.regions = regions;
     out
 }
+
+/// A pod's name and namespace, as an event row names it.
+type PodKey = (String, Option<String>);
 
 fn in_kind(regions: &[Region], range: TextRange, kind: RegionKind) -> bool {
     regions

@@ -239,7 +239,7 @@ fn breaks_manifest(clean: &str) -> bool {
     match clean.split_once(':') {
         Some((key, rest)) => {
             key.contains(' ')
-                || (!(rest.is_empty() || rest.starts_with(' ')) && !key.starts_with("http"))
+                || !(rest.is_empty() || rest.starts_with(' ') || key.starts_with("http"))
         }
         None => true,
     }

@@ -141,7 +141,7 @@ impl Rule for CrashloopAppError {
                     pod: Some(index),
                     pod_name: observed.pod.name.map(String::from),
                     container: Some(container.name.clone()),
-                    code: Some(code),
+                    code,
                     restarts: container.restarts,
                     state_at: ended(container).map(|s| (observed.file, s.range)),
                     cause: fatal_line(&logs).or_else(|| said_on_exit(ws, index, container)),

@@ -100,7 +100,8 @@ impl Rule for OomKilled {
                     container: c.name.clone(),
                     range: killed.range,
                     looping: c.ready != Some(true),
-                    healthy_now: running_and_ready(c),
+                    // Ready again after one kill is history; killed again and again is not.
+                    healthy_now: running_and_ready(c) && c.restarts < 3,
                     restarts: c.restarts,
                     limit: c
                         .limits

@@ -31,8 +31,9 @@ pub enum Stop {
     ConfigError,
     /// The kubelet evicted the pod.
     Evicted,
-    /// The process exited with this non-zero code by itself.
-    AppError(i32),
+    /// The process exited with this non-zero code by itself; `None` when only its status says
+    /// so (`CrashLoopBackOff` or `Error` in a `kubectl get pods` row).
+    AppError(Option<i32>),
 }
 
 /// Waiting reasons that mean the container was never (re)started from its spec.
@@ -242,8 +243,16 @@ pub fn why_stopped<'a>(
     if probe_killed(ProbeKind::Startup) {
         return Some(Stop::StartupKill);
     }
+    let crashing = container
+        .state
+        .as_ref()
+        .is_some_and(|s| s.reason.as_deref() == Some("CrashLoopBackOff"))
+        || states
+            .iter()
+            .any(|s| s.state == "Terminated" && s.reason.as_deref() == Some("Error"));
     match code {
-        Some(code) if code != 0 => Some(Stop::AppError(code)),
+        Some(code) if code != 0 => Some(Stop::AppError(Some(code))),
+        None if crashing => Some(Stop::AppError(None)),
         _ => None,
     }
 }

@@ -81,7 +81,14 @@ impl Rule for UnreadableKubectlOutput {
                     *at += l.len();
                     Some((start, l))
                 })
-                .find(|(_, l)| !l.trim().is_empty())
+                // YAML's own comments and document markers say nothing either way.
+                .find(|(_, l)| {
+                    let t = l.trim();
+                    !(t.is_empty()
+                        || t == "---"
+                        || t == "..."
+                        || (t.starts_with('#') && !t.starts_with("##")))
+                })
                 .map(|(start, l)| TextRange::new(start, start + l.trim_end().len()));
             if let (0, Some(first_line), false) = (reading.understood(), first_line, objects) {
                 let first = runtime
