@@ -194,7 +194,7 @@ fn bad_input_is_an_error_that_names_the_place() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("not UTF-8") && err.contains("line 2"), "{err}");
-    let out = kubeclinic(&["check", "-"], Some(b"a: [b\n"));
+    let out = kubeclinic(&["check", "-"], Some(b"spec: [b\n"));
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).contains("yaml-syntax-error"));
 }

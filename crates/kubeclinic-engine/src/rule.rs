@@ -144,7 +144,8 @@ fn run<R: Rule>(ws: &Workspace<'_>) -> Vec<Finding> {
                 why: d.why,
                 help: d.help,
                 object: d.object,
-                container: d.container,
+                // A container a paste does not name is no container name.
+                container: d.container.filter(|c| !c.is_empty()),
                 fix: R::fix(ws, state),
             }
         })

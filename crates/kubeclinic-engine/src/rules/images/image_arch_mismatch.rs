@@ -138,8 +138,8 @@ impl Rule for ImageArchMismatch {
             )
         } else {
             format!(
-                "The {} cannot start on {node}: {} holds binaries built for another CPU architecture ({})",
-                f.subject(),
+                "{} cannot start on {node}: {} holds binaries built for another CPU architecture ({})",
+                crate::rules::evidence::capitalize(&f.subject()),
                 f.image_label(),
                 f.evidence
             )

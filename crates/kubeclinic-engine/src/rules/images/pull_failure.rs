@@ -128,7 +128,10 @@ impl PullFailure {
 
     /// "container web of pod web-1", "pod web-1" (container unknown), "container web".
     pub fn subject(&self) -> String {
-        match (&self.container, &self.pod) {
+        match (
+            &self.container.as_ref().filter(|c| !c.is_empty()),
+            &self.pod,
+        ) {
             (Some(c), Some(pod)) => format!("container {c} of pod {pod}"),
             (None, Some(pod)) => format!("pod {pod}"),
             (Some(c), None) => format!("container {c}"),
