@@ -115,6 +115,14 @@ fn mutate(rng: &mut Rng, text: &str, pool: &[String]) -> String {
     lines.concat()
 }
 
+/// How many pastes each test tries: `KUBECLINIC_FUZZ_ITERATIONS`, 3,000 by default.
+fn iterations() -> usize {
+    std::env::var("KUBECLINIC_FUZZ_ITERATIONS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3000)
+}
+
 /// A window of `text`'s lines, as people cut a paste down: one line, or a few.
 fn window(rng: &mut Rng, text: &str) -> String {
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
@@ -146,10 +154,7 @@ fn has_manifest_text(text: &str) -> bool {
 #[test]
 fn windows_of_pastes_are_never_blamed_on_yaml_nor_read_as_all_clear() {
     let pool = corpus();
-    let iterations: usize = std::env::var("KUBECLINIC_FUZZ_ITERATIONS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(3000);
+    let iterations = iterations();
     let mut rng = Rng(0x2545_f491_4f6c_dd1d);
     for iteration in 0..iterations {
         let seed = &pool[rng.below(pool.len())];
@@ -186,10 +191,7 @@ fn windows_of_pastes_are_never_blamed_on_yaml_nor_read_as_all_clear() {
 fn the_engine_survives_mutated_pastes() {
     let pool = corpus();
     assert!(pool.len() > 10);
-    let iterations: usize = std::env::var("KUBECLINIC_FUZZ_ITERATIONS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(3000);
+    let iterations = iterations();
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     for iteration in 0..iterations {
         let seed = &pool[rng.below(pool.len())];

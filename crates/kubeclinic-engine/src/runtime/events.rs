@@ -64,7 +64,7 @@ pub fn columns(text: &str) -> Vec<&str> {
     out
 }
 
-fn count_of(age: &str) -> u32 {
+pub(crate) fn count_of(age: &str) -> u32 {
     age.split_once("(x")
         .and_then(|(_, rest)| rest.split_whitespace().next())
         .and_then(|n| n.trim_end_matches(')').parse().ok())

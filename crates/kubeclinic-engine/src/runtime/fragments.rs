@@ -8,7 +8,7 @@
 //! says about claims and controllers stays an event of its own.
 
 use super::describe::{Describe, Field};
-use super::events::{columns, parse_event_row, Event};
+use super::events::{columns, count_of, parse_event_row, Event};
 use super::messages::{self, About};
 use super::pod_table::{self, PodRow};
 use super::regions::Line;
@@ -154,8 +154,7 @@ enum Piece {
     Prose,
 }
 
-fn read_piece(line: &Line) -> Piece {
-    let p = plain(line);
+fn read_piece(line: &Line, p: &Plain) -> Piece {
     let t = p.text.trim();
     if t.is_empty() || t.chars().all(|c| c == '`' || c == '~') {
         return Piece::Blank;
@@ -329,13 +328,6 @@ fn is_age(word: &str) -> bool {
                 .all(|c| c.is_ascii_digit() || matches!(c, 's' | 'm' | 'h' | 'd' | 'y')))
 }
 
-fn count_of(age: &str) -> u32 {
-    age.split_once("(x")
-        .and_then(|(_, rest)| rest.split_whitespace().next())
-        .and_then(|n| n.trim_end_matches(')').parse().ok())
-        .unwrap_or(1)
-}
-
 /// A describe field kubectl prints for pods and containers: `Reason:  OOMKilled`.
 fn describe_field(t: &str) -> Option<(String, String)> {
     let colon = t.find(':')?;
@@ -457,8 +449,8 @@ pub fn read(lines: &[Line]) -> Fragment {
     let mut last_len = 0;
     let mut names: Vec<String> = Vec::new();
     for line in lines {
-        let piece = read_piece(line);
         let p = plain(line);
+        let piece = read_piece(line, &p);
         // A wrapped message goes on over the lines after it.
         if let (Some((index, indent, pod)), Piece::Prose | Piece::Log | Piece::Message(..)) =
             (last_message, &piece)

@@ -161,13 +161,6 @@ pub fn is_events_header(clean: &str) -> bool {
         && t.contains("MESSAGE")
 }
 
-fn is_pod_table_header(clean: &str) -> bool {
-    let t = clean.trim_start();
-    (t.starts_with("NAME ") || t.starts_with("NAMESPACE "))
-        && t.contains("READY")
-        && t.contains("STATUS")
-}
-
 fn starts_manifest(clean: &str) -> bool {
     let t = clean.trim_start_matches('\u{feff}').trim_end();
     t.starts_with("apiVersion:")
@@ -302,7 +295,7 @@ pub fn carve(text: &str) -> Vec<Region> {
             Some(RegionKind::Describe)
         } else if is_events_header(clean) {
             Some(RegionKind::Events)
-        } else if is_pod_table_header(clean) {
+        } else if super::pod_table::is_header(clean) {
             Some(RegionKind::PodTable)
         } else if starts_manifest(clean) && current != Some(RegionKind::Manifest) {
             Some(RegionKind::Manifest)

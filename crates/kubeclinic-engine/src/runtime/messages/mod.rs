@@ -113,11 +113,6 @@ pub fn recognise(line: &str) -> Option<Recognised> {
     best
 }
 
-/// True when the line holds a wording of the log family only (a container's own output).
-pub fn is_log_line(line: &str) -> bool {
-    recognise(line).is_some_and(|r| r.about == About::Log)
-}
-
 /// Where the message containing byte `at` starts: a kubectl or kubelet prefix that wraps the
 /// message (`Error: `, `Error from server (Forbidden): `) belongs to it.
 fn message_start(line: &str, at: usize) -> usize {
