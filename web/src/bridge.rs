@@ -71,6 +71,8 @@ pub struct FindingView {
 pub struct Diagnosis {
     pub findings: Vec<FindingView>,
     pub objects: usize,
+    /// `3 object(s)`, `6 pod(s) as the cluster showed them`: what was checked.
+    pub checked: String,
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
@@ -128,6 +130,7 @@ fn diagnosis_of(file: &SourceFile, report: &Report) -> Diagnosis {
     let count = |s: &str| findings.iter().filter(|f| f.severity == s).count();
     Diagnosis {
         objects: report.objects,
+        checked: kubeclinic_engine::output::what_was_read(report),
         errors: count("error"),
         warnings: count("warning"),
         infos: count("info"),

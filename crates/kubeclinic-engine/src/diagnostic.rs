@@ -150,4 +150,8 @@ pub struct Finding {
     pub object: Option<ObjectRef>,
     pub container: Option<String>,
     pub fix: Option<Fix>,
+    /// The places the rule read to reach this finding (a crash's log lines): a finding of a
+    /// rule that explains this one, found at one of them, replaces it.
+    #[serde(skip)]
+    pub evidence: Vec<(FileId, TextRange)>,
 }

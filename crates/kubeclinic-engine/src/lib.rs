@@ -33,6 +33,8 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Kubernetes objects read from the inputs.
     pub objects: usize,
+    /// Pods as the cluster showed them (describe, pod tables, statuses, events naming them).
+    pub observed_pods: usize,
     /// Per input, how many lines were read as what (manifest, describe, events, prose...).
     pub reading: Vec<runtime::Reading>,
 }
@@ -48,7 +50,9 @@ impl Report {
     /// False when no line of any input was read as a manifest or kubectl output: an empty
     /// list of findings then means "not understood", never "no problems".
     pub fn understood(&self) -> bool {
-        self.objects > 0 || self.reading.iter().any(|r| r.understood() > 0)
+        self.objects > 0
+            || self.observed_pods > 0
+            || self.reading.iter().any(|r| r.understood() > 0)
     }
 
     pub fn worst(&self) -> Option<Severity> {
@@ -64,6 +68,7 @@ pub fn check(files: &[SourceFile]) -> Report {
         .iter()
         .flat_map(|entry| (entry.run)(&ws))
         .collect();
+    rule::drop_explained(&mut findings, rules::find);
     findings.sort_by(|a, b| {
         (a.file, a.range.start, a.rule, &a.message).cmp(&(
             b.file,
@@ -75,6 +80,7 @@ pub fn check(files: &[SourceFile]) -> Report {
     Report {
         findings,
         objects: ws.objects.len(),
+        observed_pods: ws.pods.len(),
         reading: parsed.runtime.iter().map(|r| r.reading).collect(),
     }
 }

@@ -49,11 +49,25 @@ impl<'a> Parsed<'a> {
 
 fn read_within_limit(text: &str) -> (Vec<Document>, Runtime) {
     if text.len() <= crate::MAX_INPUT_BYTES {
-        let runtime = runtime::read(text);
-        let documents = runtime
+        let mut runtime = runtime::read(text);
+        let documents: Vec<Document> = runtime
             .manifest_ranges()
             .flat_map(|range| yaml::parse_region(text, range))
             .collect();
+        // `kubectl get events -o yaml|json`: Event objects are events like any row.
+        let before = runtime.events.len();
+        for root in documents.iter().filter_map(|d| d.root.as_ref()) {
+            let items = match root.get("items") {
+                Some(items) => items.items(),
+                None => std::slice::from_ref(root),
+            };
+            runtime
+                .events
+                .extend(items.iter().filter_map(runtime::event_objects::read));
+        }
+        if runtime.events.len() > before {
+            runtime.group_pod_events();
+        }
         return (documents, runtime);
     }
     let document = Document {
@@ -173,6 +187,8 @@ pub struct Workspace<'a> {
     by_kind: HashMap<&'a str, Vec<usize>>,
     /// Pods as `kubectl describe pod` showed them.
     pub pods: Vec<ObservedPod<'a>>,
+    /// Every event of the set, gathered on first use and shared by the rules.
+    events: std::cell::OnceCell<Vec<EventAt<'a>>>,
 }
 
 /// A described pod and the input it came from.
@@ -182,6 +198,7 @@ pub struct ObservedPod<'a> {
 }
 
 /// An event with where it was read and the described pod it belongs to, if any.
+#[derive(Clone, Copy)]
 pub struct EventAt<'a> {
     pub file: FileId,
     pub event: &'a Event,
@@ -253,7 +270,10 @@ impl<'a> Workspace<'a> {
                     .filter(|o| o.kind == "Pod")
                     .map(move |o| ObservedPod {
                         file,
-                        pod: PodView::from_describe(&o.describe),
+                        pod: PodView {
+                            partial: o.partial,
+                            ..PodView::from_describe(&o.describe)
+                        },
                     })
             })
             .collect();
@@ -264,6 +284,29 @@ impl<'a> Workspace<'a> {
                 pod: PodView::from_manifest(o.node)?,
             })
         }));
+        // A cut of that output without its kind (the `status:` block, or what `jq` picked),
+        // named by the `kubectl get pod` command above it.
+        for (file, documents) in parsed.documents.iter().enumerate() {
+            for document in documents {
+                let Some(mut pod) = document.root.as_ref().and_then(PodView::from_fragment) else {
+                    continue;
+                };
+                let text: &'a str = &parsed.files[file].text;
+                let command = parsed.runtime[file]
+                    .regions
+                    .iter()
+                    .rfind(|r| {
+                        r.kind == runtime::regions::RegionKind::Command
+                            && r.range.end <= document.range.start
+                    })
+                    .and_then(|r| runtime::get_pod_target(&text[r.range.start..r.range.end]));
+                if let (None, Some((name, namespace))) = (pod.name, command) {
+                    pod.name = Some(name);
+                    pod.namespace = pod.namespace.or(namespace);
+                }
+                pods.push(ObservedPod { file, pod });
+            }
+        }
         Self {
             parsed,
             objects,
@@ -271,11 +314,17 @@ impl<'a> Workspace<'a> {
             containers,
             by_kind,
             pods,
+            events: std::cell::OnceCell::new(),
         }
     }
 
-    /// Every event in the set: describe Events sections and `kubectl get events` tables.
-    pub fn events(&self) -> Vec<EventAt<'a>> {
+    /// Every event in the set: describe Events sections, `kubectl get events` tables and
+    /// Event objects. Gathered once per check.
+    pub fn events(&self) -> &[EventAt<'a>] {
+        self.events.get_or_init(|| self.gather_events())
+    }
+
+    fn gather_events(&self) -> Vec<EventAt<'a>> {
         let mut out = Vec::new();
         for (file, runtime) in self.parsed.runtime.iter().enumerate() {
             for observed in &runtime.observed {

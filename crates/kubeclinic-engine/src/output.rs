@@ -70,17 +70,28 @@ pub fn summary(report: &Report) -> String {
         .replace(" ()", "");
     }
     if report.findings.is_empty() {
-        return format!("No problems found in {} object(s).\n", report.objects);
+        return format!("No problems found in {}.\n", what_was_read(report));
     }
     let fixable = report.findings.iter().filter(|f| f.fix.is_some()).count();
     format!(
-        "Found {} error(s), {} warning(s), {} info in {} object(s); {} with a suggested fix.\n",
+        "Found {} error(s), {} warning(s), {} info in {}; {} with a suggested fix.\n",
         report.count(Error),
         report.count(Warning),
         report.count(Info),
-        report.objects,
+        what_was_read(report),
         fixable
     )
+}
+
+/// `3 object(s)`, `6 pod(s) as the cluster showed them`, or both.
+pub fn what_was_read(report: &Report) -> String {
+    let objects = format!("{} object(s)", report.objects);
+    let pods = format!("{} pod(s) as the cluster showed them", report.observed_pods);
+    match (report.objects, report.observed_pods) {
+        (_, 0) => objects,
+        (0, _) => pods,
+        _ => format!("{objects} and {pods}"),
+    }
 }
 
 fn render_finding(

@@ -2,8 +2,9 @@
 
 use serde::Serialize;
 
-use crate::diagnostic::{Diagnostic, Finding, Fix, Severity};
+use crate::diagnostic::{Diagnostic, FileId, Finding, Fix, Severity};
 use crate::model::Workspace;
+use crate::text::TextRange;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -63,6 +64,10 @@ pub struct RuleMeta {
     pub severity: Severity,
     pub fix: FixAvailability,
     pub reads: Reads,
+    /// Rules whose findings explain this rule's: a crash loop is explained by the
+    /// connection refused in its logs. Applied once, after every rule ran: a finding of one
+    /// of these rules at this finding's place or evidence replaces it.
+    pub explained_by: &'static [&'static str],
     /// The rule's doc comment: What it does / Why is this bad? / Example / Use instead / Fix safety.
     pub docs: &'static str,
 }
@@ -112,6 +117,11 @@ pub trait Rule: Meta {
     fn fix<'a>(_ws: &Workspace<'a>, _state: &Self::State<'a>) -> Option<Fix> {
         None
     }
+    /// The places read to reach the finding, besides its own range (see
+    /// [`RuleMeta::explained_by`]).
+    fn evidence<'a>(_ws: &Workspace<'a>, _state: &Self::State<'a>) -> Vec<(FileId, TextRange)> {
+        Vec::new()
+    }
 }
 
 /// A registered rule with its type erased.
@@ -147,6 +157,7 @@ fn run<R: Rule>(ws: &Workspace<'_>) -> Vec<Finding> {
                 // A container a paste does not name is no container name.
                 container: d.container.filter(|c| !c.is_empty()),
                 fix: R::fix(ws, state),
+                evidence: R::evidence(ws, state),
             }
         })
         .collect()
@@ -163,7 +174,8 @@ macro_rules! declare_rule {
             category: $category:ident,
             severity: $severity:ident,
             fix: $fix:ident,
-            reads: $reads:ident $(,)?
+            reads: $reads:ident
+            $(, explained_by: [$($by:literal),* $(,)?])? $(,)?
         }
     ) => {
         $(#[doc = $doc])*
@@ -176,8 +188,38 @@ macro_rules! declare_rule {
                 severity: $crate::diagnostic::Severity::$severity,
                 fix: $crate::rule::FixAvailability::$fix,
                 reads: $crate::rule::Reads::$reads,
+                explained_by: &[$($($by),*)?],
                 docs: concat!($($doc, "\n"),*),
             };
         }
     };
+}
+
+/// Drops the findings that another rule's finding explains (see [`RuleMeta::explained_by`]).
+pub fn drop_explained(
+    findings: &mut Vec<Finding>,
+    meta: impl Fn(&str) -> Option<&'static RuleMeta>,
+) {
+    let explained: Vec<bool> = findings
+        .iter()
+        .map(|f| {
+            let Some(by) = meta(f.rule)
+                .map(|m| m.explained_by)
+                .filter(|b| !b.is_empty())
+            else {
+                return false;
+            };
+            let places: Vec<(FileId, TextRange)> = std::iter::once((f.file, f.range))
+                .chain(f.evidence.iter().copied())
+                .collect();
+            findings.iter().any(|g| {
+                by.contains(&g.rule)
+                    && places
+                        .iter()
+                        .any(|(file, range)| *file == g.file && range.contains_range(g.range))
+            })
+        })
+        .collect();
+    let mut flags = explained.into_iter();
+    findings.retain(|_| !flags.next().unwrap_or(false));
 }

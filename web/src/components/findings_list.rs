@@ -21,11 +21,7 @@ pub fn findings_list() -> Html {
         let what = if ctx.analysis.text.trim().is_empty() {
             "Paste a manifest, drop a file, or load the example to start.".to_string()
         } else {
-            format!(
-                "No problems found in {} object{}.",
-                d.objects,
-                if d.objects == 1 { "" } else { "s" }
-            )
+            format!("No problems found in {}.", d.checked)
         };
         return html! {
             <div class="empty" data-testid="no-findings">

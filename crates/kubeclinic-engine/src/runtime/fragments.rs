@@ -344,12 +344,17 @@ fn describe_field(t: &str) -> Option<(String, String)> {
         || key == "Init Containers"
         || is_resource(key);
     // A container's name line (`  api:`) under `Containers:`.
-    let name_line = value.is_empty()
-        && !key.is_empty()
+    let name_line = value.is_empty() && describe_field_is_name(key);
+    (known || name_line).then(|| (key.to_string(), value.to_string()))
+}
+
+/// A key that can only be a container's name line: lower-case, not a resource.
+fn describe_field_is_name(key: &str) -> bool {
+    !key.is_empty()
+        && !is_resource(key)
         && key
             .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    (known || name_line).then(|| (key.to_string(), value.to_string()))
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 fn is_resource(key: &str) -> bool {
@@ -541,6 +546,18 @@ pub fn read(lines: &[Line]) -> Fragment {
             Piece::Prose => LineKind::Prose,
         };
         out.kinds.push((line.range, kind));
+    }
+    // A line like `image:` names a container only among describe fields; alone (a chart's
+    // values, a config file) it is no describe.
+    if fields
+        .iter()
+        .all(|(f, _)| f.value.is_empty() && describe_field_is_name(&f.key))
+    {
+        for (f, _) in fields.drain(..) {
+            if let Some(kind) = out.kinds.iter_mut().find(|(r, _)| *r == f.line) {
+                kind.1 = LineKind::Prose;
+            }
+        }
     }
     let describe = assemble(fields, pod_events);
     let failing: Vec<&PodRow> = rows.iter().filter(|r| !r.is_fine()).collect();

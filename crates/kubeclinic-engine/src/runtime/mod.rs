@@ -2,6 +2,7 @@
 //! `kubectl get pods` and log lines. Every fact keeps the bytes that prove it.
 
 pub mod describe;
+pub mod event_objects;
 pub mod events;
 pub mod fragments;
 pub mod messages;
@@ -140,6 +141,43 @@ impl Runtime {
     pub fn is_empty(&self) -> bool {
         self.observed.is_empty() && self.events.is_empty() && self.logs.is_empty()
     }
+
+    /// Pods that only `kubectl get events` rows (or Event objects) name become pods of their
+    /// own, holding their events, so the rules that read a pod's events read them too.
+    pub fn group_pod_events(&mut self) {
+        let mut by_pod: Vec<(PodKey, Vec<Event>)> = Vec::new();
+        let mut rest = Vec::new();
+        for event in std::mem::take(&mut self.events) {
+            let pod = event
+                .object
+                .as_deref()
+                .and_then(|o| o.strip_prefix("pod/").or_else(|| o.strip_prefix("Pod/")))
+                .map(String::from);
+            match pod {
+                Some(name)
+                    if !self
+                        .observed
+                        .iter()
+                        .any(|o| o.name.as_deref() == Some(name.as_str())) =>
+                {
+                    let key = (name, event.namespace.clone());
+                    match by_pod.iter_mut().find(|(k, _)| *k == key) {
+                        Some((_, events)) => events.push(event),
+                        None => by_pod.push((key, vec![event])),
+                    }
+                }
+                _ => rest.push(event),
+            }
+        }
+        self.events = rest;
+        for ((name, namespace), events) in by_pod {
+            self.observed.push(fragments::pod_of_events(
+                &name,
+                namespace.as_deref(),
+                events,
+            ));
+        }
+    }
 }
 
 /// Reads the runtime parts of `text`. Manifest regions are left to the YAML reader.
@@ -232,40 +270,7 @@ pub fn read(text: &str) -> Runtime {
         .collect();
     out.observed
         .retain(|o| !o.partial || o.name.is_none() || !whole.contains(&o.name));
-    // Pods that only `kubectl get events` rows name become pods of their own, holding their
-    // events, so the rules that read a pod's events read them too.
-    let mut by_pod: Vec<(PodKey, Vec<Event>)> = Vec::new();
-    let mut rest = Vec::new();
-    for event in std::mem::take(&mut out.events) {
-        let pod = event
-            .object
-            .as_deref()
-            .and_then(|o| o.strip_prefix("pod/").or_else(|| o.strip_prefix("Pod/")))
-            .map(String::from);
-        match pod {
-            Some(name)
-                if !out
-                    .observed
-                    .iter()
-                    .any(|o| o.name.as_deref() == Some(name.as_str())) =>
-            {
-                let key = (name, event.namespace.clone());
-                match by_pod.iter_mut().find(|(k, _)| *k == key) {
-                    Some((_, events)) => events.push(event),
-                    None => by_pod.push((key, vec![event])),
-                }
-            }
-            _ => rest.push(event),
-        }
-    }
-    out.events = rest;
-    for ((name, namespace), events) in by_pod {
-        out.observed.push(fragments::pod_of_events(
-            &name,
-            namespace.as_deref(),
-            events,
-        ));
-    }
+    out.group_pod_events();
     out.reading.unread = out.unread.len();
     out.reading.describe = out.reading.describe.saturating_sub(
         out.unread
@@ -290,6 +295,48 @@ fn in_kind(regions: &[Region], range: TextRange, kind: RegionKind) -> bool {
     regions
         .iter()
         .any(|r| r.kind == kind && r.range.contains_range(range))
+}
+
+/// The pod a `kubectl get pod web-1 -n shop -o yaml` command asks for: (`web-1`, `shop`).
+pub fn get_pod_target(command: &str) -> Option<(&str, Option<&str>)> {
+    let words: Vec<&str> = command.split_whitespace().collect();
+    let at = words.iter().position(|w| *w == "get")?;
+    let mut pod = None;
+    let mut namespace = None;
+    let mut kind_seen = false;
+    let mut i = at + 1;
+    while i < words.len() {
+        let w = words[i];
+        if w == "|" || w == ">" {
+            break;
+        }
+        if w == "-n" || w == "--namespace" {
+            namespace = words.get(i + 1).copied();
+            i += 2;
+            continue;
+        }
+        if let Some(ns) = w.strip_prefix("--namespace=") {
+            namespace = Some(ns);
+        } else if w == "-o" || w == "--output" {
+            i += 2;
+            continue;
+        } else if !w.starts_with('-') {
+            match w.split_once('/') {
+                Some(("pod" | "pods" | "po", name)) => pod = Some(name),
+                Some(_) => return None,
+                None if !kind_seen => {
+                    if !matches!(w, "pod" | "pods" | "po") {
+                        return None;
+                    }
+                    kind_seen = true;
+                }
+                None if pod.is_none() => pod = Some(w),
+                None => {}
+            }
+        }
+        i += 1;
+    }
+    Some((pod?, namespace))
 }
 
 /// `kubectl logs web-1 -c app --previous` -> (`web-1`, `app`).
@@ -324,6 +371,20 @@ fn logs_target(command: &str) -> (Option<String>, Option<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn get_pod_commands_name_the_pod() {
+        assert_eq!(
+            get_pod_target("PS C:\\> kubectl get pod api-7f -n shop -o yaml"),
+            Some(("api-7f", Some("shop")))
+        );
+        assert_eq!(
+            get_pod_target("$ kubectl get pods/api-7f -o json | jq .status"),
+            Some(("api-7f", None))
+        );
+        assert_eq!(get_pod_target("$ kubectl get deploy api -o yaml"), None);
+        assert_eq!(get_pod_target("$ kubectl get pods"), None);
+    }
 
     #[test]
     fn logs_commands_name_pod_and_container() {

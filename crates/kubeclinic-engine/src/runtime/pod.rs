@@ -55,6 +55,9 @@ pub struct PodView<'a> {
     pub events: &'a [Event],
     /// The `Name:` line.
     pub anchor: TextRange,
+    /// The paste shows only part of the pod (a pod table row, loose describe fields, a status
+    /// block without its spec): what it does not show, such as limits, is unknown, not absent.
+    pub partial: bool,
 }
 
 impl<'a> PodView<'a> {
@@ -74,6 +77,7 @@ impl<'a> PodView<'a> {
             labels: Vec::new(),
             containers: Vec::new(),
             events: &[],
+            partial: true,
             anchor: TextRange::default(),
         }
     }
@@ -104,6 +108,7 @@ impl<'a> PodView<'a> {
             labels,
             containers,
             events: &d.events,
+            partial: false,
             anchor: d.top("Name").map_or(d.range, |f| f.line),
         }
     }
@@ -111,17 +116,56 @@ impl<'a> PodView<'a> {
     /// A pod from `kubectl get pod -o yaml|json`: its `status` says what the cluster saw.
     /// `None` when the object has no container statuses.
     pub fn from_manifest(node: &'a Node) -> Option<Self> {
-        let status = node.get("status")?;
-        let statuses: Vec<&Node> = ["initContainerStatuses", "containerStatuses"]
+        Self::from_status(Some(node), node.get("status")?, Vec::new())
+    }
+
+    /// A pod from a cut of `kubectl get pod -o yaml|json` without its `kind`: the `status:`
+    /// block, the status itself (`jq .status`), or container statuses (`jq
+    /// '.status.containerStatuses[0]'`). `None` for anything else.
+    pub fn from_fragment(root: &'a Node) -> Option<Self> {
+        if root.get("kind").is_some() {
+            return None;
+        }
+        if let Some(status) = root.get("status").filter(|s| s.is_mapping()) {
+            return Self::from_status(Some(root), status, Vec::new());
+        }
+        if ["containerStatuses", "initContainerStatuses", "phase"]
             .iter()
-            .flat_map(|k| status.get(k).map(Node::items).unwrap_or_default())
-            .collect();
+            .any(|k| root.get(k).is_some())
+        {
+            return Self::from_status(None, root, Vec::new());
+        }
+        let statuses: Vec<&'a Node> = match root.items() {
+            [] => vec![root],
+            items => items.iter().collect(),
+        };
+        if !statuses.iter().all(|s| is_container_status(s)) {
+            return None;
+        }
+        Self::from_status(None, root, statuses)
+    }
+
+    /// `node` holds the metadata and spec when there are any; `loose` are container statuses
+    /// read outside of a `status`.
+    fn from_status(node: Option<&'a Node>, status: &'a Node, loose: Vec<&'a Node>) -> Option<Self> {
+        let statuses: Vec<&Node> = if loose.is_empty() {
+            ["initContainerStatuses", "containerStatuses"]
+                .iter()
+                .flat_map(|k| status.get(k).map(Node::items).unwrap_or_default())
+                .collect()
+        } else {
+            loose
+        };
         if statuses.is_empty() && status.get("reason").is_none() {
             return None;
         }
         let spec_containers: Vec<&Node> = ["initContainers", "containers"]
             .iter()
-            .flat_map(|k| node.path(&["spec", k]).map(Node::items).unwrap_or_default())
+            .flat_map(|k| {
+                node.and_then(|n| n.path(&["spec", k]))
+                    .map(Node::items)
+                    .unwrap_or_default()
+            })
             .collect();
         let containers = statuses
             .iter()
@@ -184,7 +228,7 @@ impl<'a> PodView<'a> {
                 }
             })
             .collect();
-        let metadata = node.get("metadata");
+        let metadata = node.and_then(|n| n.get("metadata"));
         let owner = metadata
             .and_then(|m| m.get("ownerReferences"))
             .and_then(|o| o.items().first());
@@ -211,9 +255,10 @@ impl<'a> PodView<'a> {
                 .unwrap_or_default(),
             containers,
             events: &[],
+            partial: node.is_none_or(|n| n.get("spec").is_none()),
             anchor: metadata
                 .and_then(|m| m.get("name"))
-                .map_or(node.span, |n| n.span),
+                .map_or(node.unwrap_or(status).span, |n| n.span),
         })
     }
 
@@ -324,4 +369,10 @@ fn container(d: &Describe, section: &str, field: &Field, init: bool) -> Containe
         name,
         init,
     }
+}
+
+/// A container's status as the API prints it: a name and a state.
+fn is_container_status(node: &Node) -> bool {
+    node.get("name").and_then(Node::as_str).is_some()
+        && (node.get("state").is_some() || node.get("lastState").is_some())
 }

@@ -169,6 +169,7 @@ fn starts_manifest(clean: &str) -> bool {
         || t.starts_with("--- ")
         || t.starts_with("# Source:")
         || t == "{"
+        || t == "["
         || [
             "{\"apiVersion\"",
             "{\"kind\"",

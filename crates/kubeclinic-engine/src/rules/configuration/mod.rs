@@ -185,7 +185,7 @@ pub fn problems(ws: &Workspace) -> Vec<Problem> {
         }
         // Ingresses and cert-manager objects also say `secret "x" not found`: only a pod's
         // events mean a pod cannot start.
-        let Some(subject) = Subject::at(ws, &at).filter(|s| s.kind == "Pod") else {
+        let Some(subject) = Subject::at(ws, at).filter(|s| s.kind == "Pod") else {
             continue;
         };
         let container = at.pod.and_then(|i| {

@@ -75,6 +75,9 @@ declare_rule! {
         severity: Error,
         fix: None,
         reads: Runtime,
+        // Rules that read log lines for a specific cause: a crash whose output they explain
+        // is theirs.
+        explained_by: ["localhost-connection", "dns-resolution-failure"],
     }
 }
 
@@ -96,6 +99,8 @@ pub struct Crash {
     /// The pod is `Failed` with this container terminated: it will not be restarted.
     failed: bool,
     healthy_now: bool,
+    /// The log lines read for this crash.
+    logs: Vec<(FileId, TextRange)>,
 }
 
 /// The line that most likely says why a container exited.
@@ -110,19 +115,15 @@ pub struct Cause {
     pub said_by: &'static str,
 }
 
-/// Rules that read log lines for a specific cause; a crash whose output they explain is
-/// theirs.
-const EXPLAINED_BY: [&str; 2] = ["localhost-connection", "dns-resolution-failure"];
-
 impl Rule for CrashloopAppError {
     type State<'a> = Crash;
 
     fn detect<'a>(ws: &Workspace<'a>) -> Vec<Crash> {
-        let claimed = claimed_lines(ws);
-        let explained = |lines: &[(FileId, &LogLine)]| {
+        let ranges = |lines: &[(FileId, &LogLine)]| -> Vec<(FileId, TextRange)> {
             lines
                 .iter()
-                .any(|(file, line)| claimed.contains(&(*file, line.line)))
+                .map(|(file, line)| (*file, line.line))
+                .collect()
         };
         let cx = Context::new(ws);
         let mut out = Vec::new();
@@ -132,9 +133,6 @@ impl Rule for CrashloopAppError {
                     continue;
                 };
                 let logs = cx.logs(ws, index, container);
-                if explained(&logs) {
-                    continue;
-                }
                 let waiting = container.state.as_ref().and_then(|s| s.reason.as_deref())
                     == Some("CrashLoopBackOff");
                 out.push(Crash {
@@ -151,6 +149,7 @@ impl Rule for CrashloopAppError {
                         .as_ref()
                         .is_some_and(|s| s.state == "Terminated"),
                     healthy_now: running_and_ready(container),
+                    logs: ranges(&logs),
                 });
             }
         }
@@ -169,7 +168,7 @@ impl Rule for CrashloopAppError {
                         .is_none_or(|w| n == w || n.starts_with(&format!("{w}-")))
                 })
             });
-            if described || explained(&lines) {
+            if described {
                 continue;
             }
             let Some(cause) = fatal_line(&lines) else {
@@ -186,9 +185,14 @@ impl Rule for CrashloopAppError {
                 looping: false,
                 failed: false,
                 healthy_now: false,
+                logs: ranges(&lines),
             });
         }
         out
+    }
+
+    fn evidence<'a>(_ws: &Workspace<'a>, state: &Crash) -> Vec<(FileId, TextRange)> {
+        state.logs.clone()
     }
 
     fn finding<'a>(ws: &Workspace<'a>, state: &Crash) -> Diagnostic {
@@ -319,16 +323,6 @@ fn code_hint(code: Option<i32>) -> &'static str {
         Some(2) => "Compare the container's `command`/`args` with the program's usage.",
         _ => "",
     }
-}
-
-/// Log lines other rules explain.
-fn claimed_lines(ws: &Workspace) -> Vec<(FileId, TextRange)> {
-    crate::rules::REGISTRY
-        .iter()
-        .filter(|e| EXPLAINED_BY.contains(&e.meta.id))
-        .flat_map(|e| (e.run)(ws))
-        .map(|f| (f.file, f.range))
-        .collect()
 }
 
 /// The output of a run that ended, as `kubectl logs --previous` printed it.

@@ -118,6 +118,9 @@ impl Rule for OomKilled {
         let observed = &ws.pods[state.pod];
         let limit = match &state.limit {
             Some(limit) => format!("its memory limit is {limit}"),
+            None if observed.pod.partial => {
+                "the paste does not show its memory limit (`kubectl describe pod` does)".to_string()
+            }
             None => "it has no memory limit, so the node itself ran out of memory".to_string(),
         };
         let restarts = if state.restarts > 0 {
@@ -140,6 +143,7 @@ impl Rule for OomKilled {
             }
             .into(),
             help: Some(match &state.limit {
+                None if observed.pod.partial => "Raise the container's memory limit to its real peak (check `kubectl top pod` or your metrics), or set one if it has none; if usage keeps growing, look for a leak.".into(),
                 Some(_) => "Raise the memory limit to the container's real peak (check `kubectl top pod` or your metrics); if usage keeps growing, look for a leak.".into(),
                 None => "Set memory requests and a limit that match the container's real use, so the scheduler places it on a node with room.".into(),
             }),

@@ -48,7 +48,7 @@ pub fn unplaced<'a>(
 ) -> Vec<Unplaced<'a>> {
     let events = ws.events();
     let mut out: Vec<Unplaced> = Vec::new();
-    for at in &events {
+    for at in events {
         if at.event.reason != "FailedScheduling" {
             continue;
         }

@@ -170,7 +170,7 @@ impl Rule for QuotaExceeded {
             let Some(subject) = Subject::at(ws, at) else {
                 continue;
             };
-            let history = created_since(&events, i);
+            let history = created_since(events, i);
             push(
                 &mut out,
                 refusal.quota(),

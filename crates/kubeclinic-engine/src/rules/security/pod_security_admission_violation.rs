@@ -195,7 +195,7 @@ impl Rule for PodSecurityAdmissionViolation {
             if read_violation(message).is_none() {
                 continue;
             }
-            let history = created_since(&events, i);
+            let history = created_since(events, i);
             let pod = quoted_after(message, "pods ");
             push(
                 &mut out,

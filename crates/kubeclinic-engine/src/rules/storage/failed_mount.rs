@@ -136,7 +136,7 @@ impl Rule for FailedMount {
             ) {
                 continue;
             }
-            let Some(subject) = Subject::at(ws, &at).filter(|s| s.kind == "Pod") else {
+            let Some(subject) = Subject::at(ws, at).filter(|s| s.kind == "Pod") else {
                 continue;
             };
             let message = at.event.message.as_str();

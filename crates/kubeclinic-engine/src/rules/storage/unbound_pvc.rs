@@ -139,7 +139,7 @@ impl Rule for UnboundPvc {
     fn detect<'a>(ws: &Workspace<'a>) -> Vec<Unbound<'a>> {
         let events = ws.events();
         let mut out: Vec<Unbound> = Vec::new();
-        for at in &events {
+        for at in events {
             let Some(mut subject) = Subject::at(ws, at) else {
                 continue;
             };
@@ -181,7 +181,7 @@ impl Rule for UnboundPvc {
                 Unbound::Pod { .. } => None,
             })
             .collect();
-        for at in &events {
+        for at in events {
             let message = at.event.message.as_str();
             if at.event.reason != "FailedScheduling"
                 || !(message.contains("unbound immediate PersistentVolumeClaims")

@@ -2,6 +2,7 @@ use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, FileId};
 use crate::model::Workspace;
 use crate::rule::Rule;
+use crate::runtime::pod::PodView;
 use crate::text::TextRange;
 
 declare_rule! {
@@ -47,6 +48,8 @@ pub struct Unread {
     count: usize,
     /// Nothing of the input was understood.
     nothing: bool,
+    /// A YAML document without `apiVersion` and `kind` that is no cut of kubectl output.
+    no_kind: bool,
 }
 
 impl Rule for UnreadableKubectlOutput {
@@ -68,6 +71,7 @@ impl Rule for UnreadableKubectlOutput {
                         reason: reason.clone(),
                         count: lines.len(),
                         nothing: false,
+                        no_kind: false,
                     });
                 }
             }
@@ -103,6 +107,28 @@ impl Rule for UnreadableKubectlOutput {
                     reason: reading.describe(),
                     count: runtime.prose.len(),
                     nothing: true,
+                    no_kind: false,
+                });
+            }
+        }
+        for (file, documents) in ws.parsed.documents.iter().enumerate() {
+            for root in documents.iter().filter_map(|d| d.root.as_ref()) {
+                let shaped = root.is_mapping() || !root.items().is_empty();
+                if !shaped
+                    || root.get("kind").is_some()
+                    || root.get("apiVersion").is_some()
+                    || PodView::from_fragment(root).is_some()
+                {
+                    continue;
+                }
+                let first = root.entries().first().map_or(root.span, |e| e.key.span);
+                out.push(Unread {
+                    file,
+                    first,
+                    reason: String::new(),
+                    count: 0,
+                    nothing: false,
+                    no_kind: true,
                 });
             }
         }
@@ -110,6 +136,18 @@ impl Rule for UnreadableKubectlOutput {
     }
 
     fn finding<'a>(ws: &Workspace<'a>, state: &Unread) -> Diagnostic {
+        if state.no_kind {
+            return Diagnostic {
+                file: state.file,
+                range: state.first,
+                message: "This YAML has no `apiVersion` and `kind`, so it was not read as a Kubernetes object: nothing in it was checked".into(),
+                why: "Kubernetes needs both to know what an object is, and so does Kubeclinic. Chart values and other configuration files are not objects either.".into(),
+                help: Some("Paste whole objects (`kubectl get <kind> <name> -o yaml`, or the rendered `helm template` output), or add the object's `apiVersion` and `kind`.".into()),
+                object: None,
+                container: None,
+                severity: None,
+            };
+        }
         if state.nothing {
             let lines = ws.lines(state.file);
             let prose = &ws.parsed.runtime[state.file].prose;
