@@ -64,6 +64,15 @@ pub struct FindingView {
     pub object: Option<String>,
     pub container: Option<String>,
     pub fix: Option<FixView>,
+    /// Other places that belong to the finding, in this text.
+    pub related: Vec<RelatedView>,
+}
+
+/// A secondary label: `line 14: the image of container api in Deployment api`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RelatedView {
+    pub line: usize,
+    pub message: String,
 }
 
 /// What checking one text found.
@@ -171,6 +180,15 @@ fn finding_view(
             title: fix.title.clone(),
             applicability: fix.applicability.as_str(),
         }),
+        related: f
+            .related
+            .iter()
+            .filter(|r| r.file == f.file)
+            .map(|r| RelatedView {
+                line: index.line_of(r.range.start) + 1,
+                message: r.message.clone(),
+            })
+            .collect(),
     }
 }
 
@@ -594,6 +612,17 @@ mod tests {
             Selection { start: 8, end: 11 },
             "offsets carry across lines and CRLF"
         );
+    }
+
+    #[test]
+    fn a_bare_pull_error_points_back_at_the_manifest_image() {
+        let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: api\nspec:\n  containers:\n    - name: api\n      image: registry.example.com/api:9.9.9\n---\nit fails with:\n  Warning  Failed  5s  kubelet  Failed to pull image \"registry.example.com/api:9.9.9\": rpc error: code = NotFound desc = registry.example.com/api:9.9.9: not found\n";
+        let d = diagnose(text);
+        let f = find(&d, "image-not-found");
+        assert_eq!(f.line, 11);
+        assert_eq!(f.related.len(), 1);
+        assert_eq!(f.related[0].line, 8);
+        assert!(f.related[0].message.contains("container api in Pod api"));
     }
 
     #[test]

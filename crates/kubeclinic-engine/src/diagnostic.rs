@@ -112,12 +112,10 @@ pub struct ObjectRef {
 
 impl std::fmt::Display for ObjectRef {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{} {}",
-            self.kind,
-            self.name.as_deref().unwrap_or("<unnamed>")
-        )
+        match &self.name {
+            Some(name) => write!(f, "{} {name}", self.kind),
+            None => write!(f, "{} (no name given)", self.kind),
+        }
     }
 }
 
@@ -154,4 +152,16 @@ pub struct Finding {
     /// rule that explains this one, found at one of them, replaces it.
     #[serde(skip)]
     pub evidence: Vec<(FileId, TextRange)>,
+    /// Other places that belong to the finding, possibly in other inputs: the manifest's
+    /// container whose image failed, the closest pod template.
+    pub related: Vec<Related>,
+}
+
+/// A secondary label: another place, with a short message.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Related {
+    pub file: FileId,
+    pub range: TextRange,
+    /// What this place is to the finding (`the manifest's image of container api`).
+    pub message: String,
 }

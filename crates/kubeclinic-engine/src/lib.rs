@@ -17,7 +17,7 @@ pub mod similarity;
 pub mod text;
 pub mod yaml;
 
-pub use diagnostic::{Applicability, Edit, FileId, Finding, Fix, ObjectRef, Severity};
+pub use diagnostic::{Applicability, Edit, FileId, Finding, Fix, ObjectRef, Related, Severity};
 pub use fix::{fix, FixOutcome};
 pub use model::SourceFile;
 pub use text::{LineColumn, LineIndex, PositionEncoding, TextRange};

@@ -115,7 +115,9 @@ fn render_finding(
         "{pad}--> {}:{}:{}\n",
         file.path, loc.line, loc.column
     ));
-    if let Some(object) = &finding.object {
+    // An object without a name is already said in the message ("a pod the paste does not
+    // name") or pointed at.
+    if let Some(object) = finding.object.as_ref().filter(|o| o.name.is_some()) {
         out.push_str(&format!(
             "{pad} = in {}{}\n",
             describe(object),
@@ -154,6 +156,20 @@ fn render_finding(
     }
     if loc.end_line - 1 > last {
         out.push_str(&format!("{pad} | ...\n"));
+    }
+    for related in &finding.related {
+        let file = &files[related.file];
+        let index = &indexes[related.file];
+        let at = locate(file, index, related.range, PositionEncoding::Utf8Chars);
+        let range = index.line_range(at.line - 1, &file.text);
+        out.push_str(&format!(
+            "{pad} ::: {}:{}:{}: {}\n{pad} |     {}\n",
+            file.path,
+            at.line,
+            at.column,
+            related.message,
+            file.text[range.start..range.end].trim()
+        ));
     }
     out.push_str(&format!("{pad} = why: {}\n", finding.why));
     if let Some(help) = &finding.help {
@@ -216,6 +232,16 @@ pub struct JsonFinding {
     pub object: Option<ObjectRef>,
     pub container: Option<String>,
     pub fix: Option<JsonFix>,
+    /// Secondary labels: other places that belong to the finding.
+    pub related: Vec<JsonRelated>,
+}
+
+#[derive(Serialize)]
+pub struct JsonRelated {
+    pub path: String,
+    #[serde(flatten)]
+    pub location: Location,
+    pub message: String,
 }
 
 #[derive(Serialize)]
@@ -281,6 +307,15 @@ pub fn to_json(files: &[SourceFile], report: &Report) -> JsonReport {
                         })
                         .collect(),
                 }),
+                related: f
+                    .related
+                    .iter()
+                    .map(|r| JsonRelated {
+                        path: files[r.file].path.clone(),
+                        location: at(r.file, r.range),
+                        message: r.message.clone(),
+                    })
+                    .collect(),
             })
             .collect(),
     }

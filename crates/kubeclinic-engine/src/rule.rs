@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::diagnostic::{Diagnostic, FileId, Finding, Fix, Severity};
+use crate::diagnostic::{Diagnostic, FileId, Finding, Fix, Related, Severity};
 use crate::model::Workspace;
 use crate::text::TextRange;
 
@@ -122,6 +122,10 @@ pub trait Rule: Meta {
     fn evidence<'a>(_ws: &Workspace<'a>, _state: &Self::State<'a>) -> Vec<(FileId, TextRange)> {
         Vec::new()
     }
+    /// Secondary labels: other places that belong to the finding.
+    fn related<'a>(_ws: &Workspace<'a>, _state: &Self::State<'a>) -> Vec<Related> {
+        Vec::new()
+    }
 }
 
 /// A registered rule with its type erased.
@@ -158,6 +162,7 @@ fn run<R: Rule>(ws: &Workspace<'_>) -> Vec<Finding> {
                 container: d.container.filter(|c| !c.is_empty()),
                 fix: R::fix(ws, state),
                 evidence: R::evidence(ws, state),
+                related: R::related(ws, state),
             }
         })
         .collect()

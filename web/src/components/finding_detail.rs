@@ -33,6 +33,16 @@ pub fn finding_detail(props: &FindingDetailProps) -> Html {
                 <dt>{ "Object" }</dt>
                 <dd class="object">{ object }</dd>
             }
+            if !f.related.is_empty() {
+                <dt>{ "See also" }</dt>
+                <dd class="related" data-testid="related">
+                    <ul>
+                        { for f.related.iter().map(|r| html! {
+                            <li>{ format!("line {}: ", r.line) }{ inline(&r.message) }</li>
+                        }) }
+                    </ul>
+                </dd>
+            }
             if let Some(fix) = &f.fix {
                 <dt>{ "Fix" }</dt>
                 <dd class="fix" data-applicability={fix.applicability}>

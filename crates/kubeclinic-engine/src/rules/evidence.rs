@@ -70,7 +70,14 @@ impl Subject {
 
     /// `pod web-1`, `ReplicaSet web-7d4b9c8f6` as messages name them.
     pub fn label(&self) -> String {
-        let name = self.name.as_deref().unwrap_or("<unnamed>");
+        let Some(name) = self.name.as_deref() else {
+            let kind = if self.kind == "Pod" {
+                "pod"
+            } else {
+                &self.kind
+            };
+            return format!("a {kind} the paste does not name");
+        };
         if self.kind == "Pod" {
             format!("pod {name}")
         } else {

@@ -76,6 +76,7 @@ mod tests {
             container: None,
             fix: None,
             evidence,
+            related: Vec::new(),
         };
         let log = TextRange::new(100, 140);
         let mut findings = vec![

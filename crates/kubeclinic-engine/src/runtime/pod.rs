@@ -272,9 +272,13 @@ impl<'a> PodView<'a> {
         }
     }
 
-    /// `pod web-1` as messages name it.
+    /// `pod web-1` as messages name it; `a pod the paste does not name` for a fragment that
+    /// shows no name.
     pub fn label(&self) -> String {
-        format!("pod {}", self.name.unwrap_or("<unnamed>"))
+        match self.name {
+            Some(name) => format!("pod {name}"),
+            None => "a pod the paste does not name".into(),
+        }
     }
 
     pub fn container(&self, name: &str) -> Option<&ContainerView> {

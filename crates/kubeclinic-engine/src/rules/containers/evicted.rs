@@ -254,7 +254,10 @@ impl Rule for Evicted {
 
     fn finding<'a>(ws: &Workspace<'a>, state: &Eviction) -> Diagnostic {
         let m = &state.message;
-        let pod = state.pod_name.as_deref().unwrap_or("<unnamed>");
+        let pod = match state.pod_name.as_deref() {
+            Some(name) => format!("Pod {name}"),
+            None => "A pod the paste does not name".into(),
+        };
         let resource = m.resource.as_deref().unwrap_or("resources");
         let mut cause = match (&m.resource, &m.condition) {
             (Some(r), _) => format!("the node ran low on {r}"),
@@ -296,7 +299,7 @@ impl Rule for Evicted {
         Diagnostic {
             file: state.file,
             range: state.range,
-            message: format!("Pod {pod} was evicted: {cause}"),
+            message: format!("{pod} was evicted: {cause}"),
             why: "Under node pressure the kubelet evicts first the pods that use most above their requests: a container that requests less than it uses is placed on nodes without room for it and evicted again.".into(),
             help: Some(help),
             object: match state.pod {

@@ -105,6 +105,10 @@ impl Rule for ImageNotFound {
         failures_where(ws, |c| c == Cause::NotFound)
     }
 
+    fn related<'a>(ws: &Workspace<'a>, f: &PullFailure) -> Vec<crate::diagnostic::Related> {
+        f.related(ws)
+    }
+
     fn finding<'a>(ws: &Workspace<'a>, f: &PullFailure) -> Diagnostic {
         let image = f.image.as_deref().unwrap_or_default();
         let reference = ImageReference::parse(image);

@@ -93,6 +93,10 @@ impl Rule for ImagePullAuth {
         failures_where(ws, |c| c == Cause::Auth)
     }
 
+    fn related<'a>(ws: &Workspace<'a>, f: &PullFailure) -> Vec<crate::diagnostic::Related> {
+        f.related(ws)
+    }
+
     fn finding<'a>(ws: &Workspace<'a>, f: &PullFailure) -> Diagnostic {
         let registry = f.image.as_deref().map_or("the registry", registry_of);
         let answer = if f.ambiguous {

@@ -75,6 +75,10 @@ impl Rule for ImagePullRateLimit {
         failures_where(ws, |c| c == Cause::RateLimit)
     }
 
+    fn related<'a>(ws: &Workspace<'a>, f: &PullFailure) -> Vec<crate::diagnostic::Related> {
+        f.related(ws)
+    }
+
     fn finding<'a>(_ws: &Workspace<'a>, f: &PullFailure) -> Diagnostic {
         let hub = f.image.as_deref().is_some_and(is_docker_hub);
         let registry = if hub {

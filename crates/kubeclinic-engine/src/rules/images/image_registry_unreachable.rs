@@ -78,6 +78,10 @@ impl Rule for ImageRegistryUnreachable {
         failures_where(ws, |c| matches!(c, Cause::Unreachable(_)))
     }
 
+    fn related<'a>(ws: &Workspace<'a>, f: &PullFailure) -> Vec<crate::diagnostic::Related> {
+        f.related(ws)
+    }
+
     fn finding<'a>(_ws: &Workspace<'a>, f: &PullFailure) -> Diagnostic {
         let host = f.registry();
         let node = f

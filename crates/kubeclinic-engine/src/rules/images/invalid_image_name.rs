@@ -200,6 +200,10 @@ impl Rule for InvalidImageName {
         failures_where(ws, |c| c == Cause::InvalidName)
     }
 
+    fn related<'a>(ws: &Workspace<'a>, f: &PullFailure) -> Vec<crate::diagnostic::Related> {
+        f.related(ws)
+    }
+
     fn finding<'a>(_ws: &Workspace<'a>, f: &PullFailure) -> Diagnostic {
         let what = f
             .image

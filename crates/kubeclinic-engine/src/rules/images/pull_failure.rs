@@ -8,7 +8,7 @@
 
 use super::reference::ImageReference;
 use super::ImageUse;
-use crate::diagnostic::{Diagnostic, FileId, ObjectRef, Severity};
+use crate::diagnostic::{Diagnostic, FileId, ObjectRef, Related, Severity};
 use crate::model::{K8sObject, Workspace};
 use crate::runtime::pod::{ContainerStateView, PodView};
 use crate::text::TextRange;
@@ -114,6 +114,24 @@ impl PullFailure {
             node,
             image,
         })
+    }
+
+    /// The manifest's `image` line of the failed container, as a secondary label.
+    pub fn related(&self, ws: &Workspace) -> Vec<Related> {
+        let Some(used) = self.manifest_image(ws) else {
+            return Vec::new();
+        };
+        let container = &ws.containers[used.container];
+        let object = &ws.objects[container.object];
+        vec![Related {
+            file: object.file,
+            range: used.node.span,
+            message: format!(
+                "the image of container {} in {}",
+                container.name.unwrap_or("(no name)"),
+                object.display()
+            ),
+        }]
     }
 
     /// The pod as findings name it.
@@ -851,7 +869,26 @@ pub fn owner_template(ws: &Workspace, f: &PullFailure) -> Option<usize> {
 /// The manifest's container (index into [`Workspace::containers`]) of the failure, by name,
 /// else by image.
 pub fn manifest_container(ws: &Workspace, f: &PullFailure) -> Option<usize> {
-    let template = owner_template(ws, f)?;
+    let Some(template) = owner_template(ws, f) else {
+        // The paste does not say which pod failed: the one container of the set that uses
+        // the image is the one meant.
+        if f.pod.is_some() {
+            return None;
+        }
+        let image = f.image.as_deref()?;
+        let mut using = (0..ws.containers.len()).filter(|&i| {
+            let c = &ws.containers[i];
+            ws.objects[c.object].node.get("status").is_none()
+                && c.node
+                    .get("image")
+                    .and_then(Node::as_str)
+                    .is_some_and(|m| same_image(m, image))
+        });
+        return match (using.next(), using.next()) {
+            (Some(only), None) => Some(only),
+            _ => None,
+        };
+    };
     let range = ws.templates[template].containers.clone();
     let by_name = f
         .container

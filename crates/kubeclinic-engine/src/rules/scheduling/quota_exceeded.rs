@@ -4,6 +4,7 @@ use crate::model::{ContainerKind, Workspace};
 use crate::patch::{set_paths, Value};
 use crate::quantity;
 use crate::rule::Rule;
+use crate::rules::evidence::capitalize;
 use crate::rules::evidence::{created_since, message_range, quoted_after, template_of, Subject};
 use crate::text::TextRange;
 use crate::yaml::Node;
@@ -211,10 +212,7 @@ impl Rule for QuotaExceeded {
     fn finding<'a>(_ws: &Workspace<'a>, state: &Refused<'a>) -> Diagnostic {
         let refusal = read_refusal(state.text).expect("detected");
         let who = if state.subject.kind == "Pod" {
-            format!(
-                "Pod {} was refused",
-                state.subject.name.as_deref().unwrap_or("<unnamed>")
-            )
+            format!("{} was refused", capitalize(&state.subject.label()))
         } else {
             format!(
                 "{} {} create pods",

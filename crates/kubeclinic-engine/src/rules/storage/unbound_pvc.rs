@@ -240,7 +240,7 @@ impl Rule for UnboundPvc {
                 event,
                 cause,
             } => {
-                let name = subject.name.as_deref().unwrap_or("<unnamed>");
+                let name = subject.name.as_deref().unwrap_or("(name not shown)");
                 let immutable = " A claim's class cannot change once created: delete the Pending claim and apply it again (for a StatefulSet, `volumeClaimTemplates` cannot change either: re-create the StatefulSet with `kubectl delete statefulset <name> --cascade=orphan`).";
                 let (what, help, severity) = match cause {
                     Cause::NoClass => (
