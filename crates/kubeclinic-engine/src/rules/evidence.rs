@@ -29,10 +29,47 @@ impl Subject {
                 pod: at.pod,
             });
         }
-        let (kind, name) = at.event.object.as_deref()?.split_once('/')?;
+        let Some((kind, name)) = at.event.object.as_deref().and_then(|o| o.split_once('/')) else {
+            return Self::named_in_message(at);
+        };
         Some(Self {
             kind: kind_name(kind),
             name: Some(name.to_string()),
+            namespace: at.event.namespace.clone(),
+            pod: at.pod,
+        })
+    }
+
+    /// An event row without its object (a describe's rows pasted alone, kubectl's own error)
+    /// that names the pod it refused: `Error from server (Forbidden): pods "x" is forbidden`
+    /// is about pod x; `Error creating: pods "web-7d4b9c8f6-" is forbidden` from the
+    /// replicaset-controller is about ReplicaSet web-7d4b9c8f6.
+    fn named_in_message(at: &EventAt) -> Option<Self> {
+        let message = at.event.message.as_str();
+        let rest = &message[message.find("pods \"")? + 6..];
+        let pod = &rest[..rest.find('"')?];
+        if pod.is_empty() || !rest[pod.len()..].starts_with("\" is forbidden") {
+            return None;
+        }
+        let from = at.event.from.split([',', ' ']).next().unwrap_or("");
+        let controller = match from {
+            "replicaset-controller" => Some("ReplicaSet"),
+            "job-controller" => Some("Job"),
+            "statefulset-controller" => Some("StatefulSet"),
+            "daemonset-controller" => Some("DaemonSet"),
+            "replication-controller" => Some("ReplicationController"),
+            _ => None,
+        };
+        let (kind, name) = match controller {
+            Some(kind) if message.contains("Error creating") => {
+                (kind, pod.trim_end_matches('-').to_string())
+            }
+            _ if message.contains("Error from server") => ("Pod", pod.to_string()),
+            _ => return None,
+        };
+        Some(Self {
+            kind: kind.into(),
+            name: Some(name),
             namespace: at.event.namespace.clone(),
             pod: at.pod,
         })

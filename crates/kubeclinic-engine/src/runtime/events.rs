@@ -159,12 +159,24 @@ pub fn parse_table(lines: &[Line]) -> (Vec<Event>, Vec<(TextRange, String)>) {
             from: get("SOURCE"),
             message: get("MESSAGE"),
             count,
-            object: Some(get("OBJECT")).filter(|o| !o.is_empty()),
+            object: Some(get("OBJECT"))
+                .filter(|o| !o.is_empty())
+                .or_else(|| old_object(&get("KIND"), &get("NAME"))),
             namespace: Some(get("NAMESPACE")).filter(|o| !o.is_empty()),
             line: line.range,
         });
     }
     (events, unread)
+}
+
+/// Before 1.14, `kubectl get events` printed KIND and the event's NAME (`web-1.15a3f1c2b7`)
+/// instead of OBJECT: the object is the name without its hash.
+fn old_object(kind: &str, name: &str) -> Option<String> {
+    if kind.is_empty() || name.is_empty() {
+        return None;
+    }
+    let object = name.rsplit_once('.').map_or(name, |(head, _)| head);
+    Some(format!("{}/{object}", kind.to_ascii_lowercase()))
 }
 
 fn header_columns(header: &str) -> Vec<(usize, String)> {

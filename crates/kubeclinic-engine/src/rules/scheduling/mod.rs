@@ -158,9 +158,14 @@ pub fn read_failed_scheduling(message: &str) -> Option<Unschedulable<'_>> {
         .trim()
         .rsplit_once('/')
         .and_then(|(_, n)| n.trim().parse().ok());
-    let rest = message[at + marker.len()..]
+    let mut rest = message[at + marker.len()..]
         .trim_start_matches(':')
         .trim_start();
+    // Before 1.11: `No nodes are available that match all of the following predicates::
+    // Insufficient cpu (4), Insufficient memory (2).`
+    if let Some(after) = rest.strip_prefix("that match all of the following predicates") {
+        rest = after.trim_start_matches(':').trim_start();
+    }
     let (body, preemption) = match rest.find("preemption:") {
         Some(i) => (&rest[..i], &rest[i..]),
         None => (rest, ""),
@@ -172,8 +177,15 @@ pub fn read_failed_scheduling(message: &str) -> Option<Unschedulable<'_>> {
         if part.is_empty() {
             continue;
         }
-        let (nodes, text) = match part.split_once(' ') {
-            Some((n, rest)) if n.bytes().all(|b| b.is_ascii_digit()) => (n.parse().ok(), rest),
+        let old_count = part
+            .strip_suffix(')')
+            .and_then(|p| p.rsplit_once(" ("))
+            .filter(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        let (nodes, text) = match (old_count, part.split_once(' ')) {
+            (Some((text, n)), _) => (n.parse().ok(), text),
+            (None, Some((n, rest))) if n.bytes().all(|b| b.is_ascii_digit()) => {
+                (n.parse().ok(), rest)
+            }
             _ => (None, part),
         };
         reasons.push(NodeReason {
@@ -199,7 +211,12 @@ fn split_reasons(body: &str) -> Vec<&str> {
     while let Some(found) = body[i..].find(", ") {
         let at = i + found;
         let next = bytes.get(at + 2).copied().unwrap_or(b' ');
-        if next.is_ascii_digit() || body[at + 2..].starts_with("pod has") {
+        // Old schedulers put the count after the reason: `Insufficient cpu (4), ...`.
+        let counted_before = body[start..at]
+            .strip_suffix(')')
+            .and_then(|p| p.rsplit_once('('))
+            .is_some_and(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        if next.is_ascii_digit() || counted_before || body[at + 2..].starts_with("pod has") {
             out.push(&body[start..at]);
             start = at + 2;
         }
@@ -278,6 +295,17 @@ pub fn is_control_plane_taint(key: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_pre_1_11_predicates_wording_is_read() {
+        let u = read_failed_scheduling("No nodes are available that match all of the following predicates:: Insufficient cpu (4), Insufficient memory (2).").unwrap();
+        assert_eq!(u.total, None);
+        assert_eq!(u.reasons.len(), 2);
+        assert_eq!(u.reasons[0].filter, Filter::Insufficient("cpu"));
+        assert_eq!(u.reasons[0].nodes, Some(4));
+        assert_eq!(u.reasons[1].filter, Filter::Insufficient("memory"));
+        assert_eq!(u.reasons[1].nodes, Some(2));
+    }
 
     #[test]
     fn failed_scheduling_messages_read_across_versions() {

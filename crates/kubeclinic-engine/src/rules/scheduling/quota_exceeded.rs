@@ -319,8 +319,10 @@ fn push<'a>(out: &mut Vec<Refused<'a>>, quota: &str, state: Refused<'a>) {
         r.subject.same(&state.subject)
             && read_refusal(r.text).is_some_and(|refusal| refusal.quota() == quota)
     };
+    // The first refusal is the one that proves it; whether pods got through since is
+    // known from the last.
     match out.iter_mut().find(|r| same(r)) {
-        Some(previous) => *previous = state,
+        Some(first) => first.history = state.history,
         None => out.push(state),
     }
 }
