@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use crate::diagnostic::{FileId, ObjectRef};
+use crate::rules::images::pull_failure::PullFailure;
 use crate::runtime::events::Event;
 use crate::runtime::pod::PodView;
 use crate::runtime::{self, LogLine, Observed, Runtime};
@@ -189,6 +190,8 @@ pub struct Workspace<'a> {
     pub pods: Vec<ObservedPod<'a>>,
     /// Every event of the set, gathered on first use and shared by the rules.
     events: std::cell::OnceCell<Vec<EventAt<'a>>>,
+    /// Every image pull failure, read once for all the image rules.
+    pull_failures: std::cell::OnceCell<Vec<PullFailure>>,
 }
 
 /// A described pod and the input it came from.
@@ -315,6 +318,7 @@ impl<'a> Workspace<'a> {
             by_kind,
             pods,
             events: std::cell::OnceCell::new(),
+            pull_failures: std::cell::OnceCell::new(),
         }
     }
 
@@ -322,6 +326,12 @@ impl<'a> Workspace<'a> {
     /// Event objects. Gathered once per check.
     pub fn events(&self) -> &[EventAt<'a>] {
         self.events.get_or_init(|| self.gather_events())
+    }
+
+    /// Every image pull failure of the set, one per (pod, container, cause).
+    pub fn pull_failures(&self) -> &[PullFailure] {
+        self.pull_failures
+            .get_or_init(|| crate::rules::images::pull_failure::failures(self))
     }
 
     fn gather_events(&self) -> Vec<EventAt<'a>> {

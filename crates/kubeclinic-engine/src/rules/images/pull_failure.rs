@@ -179,9 +179,10 @@ impl PullFailure {
 
 /// The failures whose cause is `wanted`.
 pub fn failures_where(ws: &Workspace, wanted: impl Fn(Cause) -> bool) -> Vec<PullFailure> {
-    failures(ws)
-        .into_iter()
+    ws.pull_failures()
+        .iter()
         .filter(|f| wanted(f.cause))
+        .cloned()
         .collect()
 }
 
@@ -194,7 +195,8 @@ pub fn pull_why(f: &PullFailure) -> String {
     }
 }
 
-/// Every image failure in the set, one per (pod, container, cause).
+/// Every image failure in the set, one per (pod, container, cause). Read once per check, as
+/// [`Workspace::pull_failures`].
 pub fn failures(ws: &Workspace) -> Vec<PullFailure> {
     let mut reading = Reading::default();
     reading.read_events(ws);

@@ -69,8 +69,12 @@ pub fn unplaced<'a>(
             reading,
             history,
         };
-        // One finding per pod: the latest event (a describe and a table list it twice).
+        // One finding per pod: the latest event (a describe and a table list it twice), or
+        // the first of the same words.
         match out.iter_mut().find(|u| u.subject.same(&state.subject)) {
+            Some(previous) if previous.event.message == state.event.message => {
+                previous.history = previous.history || state.history;
+            }
             Some(previous) => {
                 let history = previous.history || state.history;
                 *previous = Unplaced { history, ..state };
