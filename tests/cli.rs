@@ -240,3 +240,60 @@ fn the_readme_lists_every_rule() {
         );
     }
 }
+
+#[test]
+fn settings_flags_choose_the_rules_and_their_severity() {
+    // Ignored: the warnings go, and the exit code follows.
+    let out = kubeclinic(
+        &[
+            "check",
+            "--ignore",
+            "image-tag-latest",
+            "--fail-on",
+            "warning",
+            LATEST,
+        ],
+        None,
+    );
+    assert!(
+        !stdout(&out).contains("image-tag-latest"),
+        "{}",
+        stdout(&out)
+    );
+    // Raised to error: the same findings fail the default --fail-on error.
+    let out = kubeclinic(
+        &["check", "--severity", "image-tag-latest=error", LATEST],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("error[image-tag-latest]"));
+    // The minimal profile leaves out what does not break a deployment.
+    let out = kubeclinic(&["check", "--profile", "minimal", LATEST], None);
+    assert!(!stdout(&out).contains("image-tag-latest"));
+    // Only one category.
+    let out = kubeclinic(&["check", "--select", "networking", LATEST], None);
+    assert!(!stdout(&out).contains("image-tag-latest"));
+    // A name that does not exist is an error with the closest id, exit 2.
+    let out = kubeclinic(&["check", "--select", "image-tag-lates", LATEST], None);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("did you mean `image-tag-latest`"), "{err}");
+    let out = kubeclinic(&["check", "--kubernetes-version", "one.30", LATEST], None);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn suppressed_findings_are_counted_and_listed_on_request() {
+    let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  annotations:\n    kubeclinic.io/ignore: image-tag-latest\nspec:\n  containers:\n    - name: web\n      image: nginx:latest\n";
+    let out = kubeclinic(&["check", "-"], Some(text.as_bytes()));
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("(1 suppressed)"), "{}", stdout(&out));
+    let out = kubeclinic(&["check", "--show-suppressed", "-"], Some(text.as_bytes()));
+    assert!(stdout(&out).contains("suppressed warning[image-tag-latest]"));
+    assert!(stdout(&out).contains("by annotation kubeclinic.io/ignore on Pod web"));
+    let out = kubeclinic(&["check", "--format", "json", "-"], Some(text.as_bytes()));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["findings"].as_array().unwrap().len(), 0);
+    assert_eq!(json["suppressed"][0]["rule"], "image-tag-latest");
+    assert_eq!(json["suppressed"][0]["line"], 10);
+}

@@ -4,7 +4,9 @@ use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use kubeclinic_engine::{check, fix, output, rules, Applicability, Severity, SourceFile};
+use kubeclinic_engine::{
+    output, rules, Applicability, Checker, Profile, Settings, Severity, SourceFile,
+};
 
 #[derive(Parser)]
 #[command(
@@ -17,6 +19,68 @@ struct Cli {
     command: Command,
 }
 
+/// Which rules run, and how: the same settings the web app and the npm package take.
+#[derive(clap::Args)]
+struct RuleOptions {
+    /// How much to report: minimal (what breaks a deployment), recommended, strict.
+    #[arg(long, value_enum, default_value_t = ProfileArg::Recommended)]
+    profile: ProfileArg,
+    /// Run only these rules or categories (comma-separated, repeatable) instead of the
+    /// profile's.
+    #[arg(long, value_delimiter = ',')]
+    select: Vec<String>,
+    /// Never run these rules or categories (comma-separated, repeatable).
+    #[arg(long, value_delimiter = ',')]
+    ignore: Vec<String>,
+    /// Set a rule's severity: `--severity image-tag-latest=error` (repeatable).
+    #[arg(long, value_name = "RULE=LEVEL")]
+    severity: Vec<String>,
+    /// The cluster's Kubernetes version (`1.30`): deprecations and removals are judged
+    /// against it.
+    #[arg(long, value_name = "VERSION")]
+    kubernetes_version: Option<String>,
+}
+
+impl RuleOptions {
+    fn checker(&self) -> Result<Checker, String> {
+        let mut severity = std::collections::BTreeMap::new();
+        for item in &self.severity {
+            let (rule, level) = item.split_once('=').ok_or_else(|| {
+                format!("--severity {item}: write RULE=LEVEL, such as image-tag-latest=error")
+            })?;
+            let level = Severity::parse(level.trim())
+                .ok_or_else(|| format!("--severity {item}: the level is error, warning or info"))?;
+            severity.insert(rule.trim().to_string(), level);
+        }
+        Checker::new(Settings {
+            profile: self.profile.into(),
+            select: self.select.clone(),
+            ignore: self.ignore.clone(),
+            severity,
+            kubernetes_version: self.kubernetes_version.clone(),
+            ..Settings::default()
+        })
+        .map_err(|e| e.to_string())
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ProfileArg {
+    Minimal,
+    Recommended,
+    Strict,
+}
+
+impl From<ProfileArg> for Profile {
+    fn from(value: ProfileArg) -> Self {
+        match value {
+            ProfileArg::Minimal => Profile::Minimal,
+            ProfileArg::Recommended => Profile::Recommended,
+            ProfileArg::Strict => Profile::Strict,
+        }
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Diagnose manifests (files, or `-` for standard input); all inputs form one set.
@@ -26,11 +90,18 @@ enum Command {
         /// Exit with 1 when a finding is at or above this severity.
         #[arg(long, value_enum, default_value_t = FailOn::Error)]
         fail_on: FailOn,
+        /// Also list the findings that annotations or comments suppressed, and why.
+        #[arg(long)]
+        show_suppressed: bool,
+        #[command(flatten)]
+        rules: RuleOptions,
         /// Inputs; standard input when none is given.
         paths: Vec<String>,
     },
     /// Print the inputs with safe fixes applied (and unsafe ones with --unsafe).
     Fix {
+        #[command(flatten)]
+        rules: RuleOptions,
         /// Also apply fixes that change runtime behaviour (selectors, addresses, limits).
         #[arg(long = "unsafe")]
         apply_unsafe: bool,
@@ -96,12 +167,18 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Check {
             format,
             fail_on,
+            show_suppressed,
+            rules,
             paths,
         } => {
+            let checker = rules.checker()?;
             let files = read_inputs(&paths)?;
-            let report = check(&files);
+            let report = checker.check(&files);
             match format {
-                Format::Human => write(&mut stdout, &output::render_human(&files, &report))?,
+                Format::Human => write(
+                    &mut stdout,
+                    &output::render_human_with(&files, &report, show_suppressed),
+                )?,
                 Format::Json => {
                     let json = serde_json::to_string_pretty(&output::to_json(&files, &report))
                         .map_err(|e| e.to_string())?;
@@ -113,17 +190,19 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             Ok(ExitCode::from(u8::from(failed)))
         }
         Command::Fix {
+            rules,
             apply_unsafe,
             diff,
             paths,
         } => {
+            let checker = rules.checker()?;
             let files = read_inputs(&paths)?;
             let threshold = if apply_unsafe {
                 Applicability::Unsafe
             } else {
                 Applicability::Safe
             };
-            let outcome = fix(&files, threshold);
+            let outcome = checker.fix(&files, threshold);
             for (before, after) in files.iter().zip(&outcome.files) {
                 if diff {
                     write(
@@ -171,6 +250,8 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                                 "severity": e.meta.severity,
                                 "fix": e.meta.fix,
                                 "reads": e.meta.reads,
+                                "profile": e.meta.profile,
+                                "explained_by": e.meta.explained_by,
                                 "docs": e.meta.markdown(),
                             })
                         })
@@ -184,10 +265,11 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                         write(
                             &mut stdout,
                             &format!(
-                                "{} ({}, {}, fix: {:?})\n\n{}\n\n{}\n",
+                                "{} ({}, {}, profile {}, fix: {:?})\n\n{}\n\n{}\n",
                                 m.id,
                                 m.category.as_str(),
                                 m.severity.as_str(),
+                                m.profile.as_str(),
                                 m.fix,
                                 m.markdown(),
                                 "-".repeat(72)

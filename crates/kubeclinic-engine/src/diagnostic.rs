@@ -1,13 +1,13 @@
 //! What a rule reports: findings as byte ranges, fixes as text edits with a safety level.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::text::TextRange;
 
 /// Index of an input in the set being checked.
 pub type FileId = usize;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Info,

@@ -2,7 +2,8 @@
 
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::model::SourceFile;
-use crate::{check, Report};
+use crate::settings::{default_checker, Checker};
+use crate::Report;
 
 /// Rounds of check-and-apply before giving up on reaching a stable text.
 pub const MAX_ROUNDS: usize = 10;
@@ -27,6 +28,12 @@ pub struct FixOutcome {
 /// Applies every fix at or above `threshold`. Display-only fixes are never applied: they hold
 /// placeholders.
 pub fn fix(files: &[SourceFile], threshold: Applicability) -> FixOutcome {
+    fix_with(default_checker(), files, threshold)
+}
+
+/// [`fix`] with the rules and severities of `checker`.
+pub fn fix_with(checker: &Checker, files: &[SourceFile], threshold: Applicability) -> FixOutcome {
+    let check = |files: &[SourceFile]| checker.check(files);
     let threshold = threshold.max(Applicability::Unsafe);
     let mut current: Vec<SourceFile> = files.to_vec();
     let mut applied: Vec<AppliedFix> = Vec::new();

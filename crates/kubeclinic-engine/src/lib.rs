@@ -13,13 +13,17 @@ pub mod quantity;
 pub mod rule;
 pub mod rules;
 pub mod runtime;
+pub mod settings;
 pub mod similarity;
+pub mod suppression;
 pub mod text;
 pub mod yaml;
 
 pub use diagnostic::{Applicability, Edit, FileId, Finding, Fix, ObjectRef, Related, Severity};
 pub use fix::{fix, FixOutcome};
 pub use model::SourceFile;
+pub use settings::{Checker, KubeVersion, Profile, Settings, SettingsError};
+pub use suppression::Suppressed;
 pub use text::{LineColumn, LineIndex, PositionEncoding, TextRange};
 
 use model::{Parsed, Workspace};
@@ -37,6 +41,8 @@ pub struct Report {
     pub observed_pods: usize,
     /// Per input, how many lines were read as what (manifest, describe, events, prose...).
     pub reading: Vec<runtime::Reading>,
+    /// Findings an annotation or a comment in the inputs asked not to show.
+    pub suppressed: Vec<Suppressed>,
 }
 
 impl Report {
@@ -60,27 +66,53 @@ impl Report {
     }
 }
 
-/// Checks a set of inputs together (a NetworkPolicy in one file can select pods in another).
+/// Checks a set of inputs together (a NetworkPolicy in one file can select pods in another),
+/// with the default settings.
 pub fn check(files: &[SourceFile]) -> Report {
-    let parsed = Parsed::new(files);
-    let ws = Workspace::new(&parsed);
-    let mut findings: Vec<Finding> = rules::REGISTRY
-        .iter()
-        .flat_map(|entry| (entry.run)(&ws))
-        .collect();
-    rule::drop_explained(&mut findings, rules::find);
-    findings.sort_by(|a, b| {
-        (a.file, a.range.start, a.rule, &a.message).cmp(&(
-            b.file,
-            b.range.start,
-            b.rule,
-            &b.message,
-        ))
-    });
-    Report {
-        findings,
-        objects: ws.objects.len(),
-        observed_pods: ws.pods.len(),
-        reading: parsed.runtime.iter().map(|r| r.reading).collect(),
+    settings::default_checker().check(files)
+}
+
+impl Checker {
+    /// Runs the chosen rules over the set.
+    pub fn check(&self, files: &[SourceFile]) -> Report {
+        let parsed = Parsed::new(files);
+        let ws = Workspace::with_checker(&parsed, self);
+        let mut findings: Vec<Finding> = self
+            .rules()
+            .iter()
+            .flat_map(|entry| {
+                let mut found = (entry.run)(&ws);
+                let severity = self.severity_of(entry.meta.id, entry.meta.severity);
+                for f in &mut found {
+                    // A finding the rule itself made quieter (history) stays so.
+                    if f.severity == entry.meta.severity {
+                        f.severity = severity;
+                    }
+                }
+                found
+            })
+            .collect();
+        rule::drop_explained(&mut findings, rules::find);
+        let (mut findings, suppressed) = suppression::apply(&ws, findings);
+        findings.sort_by(|a, b| {
+            (a.file, a.range.start, a.rule, &a.message).cmp(&(
+                b.file,
+                b.range.start,
+                b.rule,
+                &b.message,
+            ))
+        });
+        Report {
+            findings,
+            objects: ws.objects.len(),
+            observed_pods: ws.pods.len(),
+            reading: parsed.runtime.iter().map(|r| r.reading).collect(),
+            suppressed,
+        }
+    }
+
+    /// Applies every fix at or above `threshold`, re-checking with these settings.
+    pub fn fix(&self, files: &[SourceFile], threshold: Applicability) -> FixOutcome {
+        fix::fix_with(self, files, threshold)
     }
 }

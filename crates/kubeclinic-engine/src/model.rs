@@ -190,6 +190,8 @@ pub struct Workspace<'a> {
     pub pods: Vec<ObservedPod<'a>>,
     /// Every event of the set, gathered on first use and shared by the rules.
     events: std::cell::OnceCell<Vec<EventAt<'a>>>,
+    /// The settings the check runs with.
+    pub checker: &'a crate::settings::Checker,
     /// Every image pull failure, read once for all the image rules.
     pull_failures: std::cell::OnceCell<Vec<PullFailure>>,
 }
@@ -212,7 +214,12 @@ pub struct EventAt<'a> {
 }
 
 impl<'a> Workspace<'a> {
+    /// The workspace under the default settings.
     pub fn new(parsed: &'a Parsed<'a>) -> Self {
+        Self::with_checker(parsed, crate::settings::default_checker())
+    }
+
+    pub fn with_checker(parsed: &'a Parsed<'a>, checker: &'a crate::settings::Checker) -> Self {
         let mut objects = Vec::new();
         for (file, documents) in parsed.documents.iter().enumerate() {
             let text = &parsed.files[file].text;
@@ -318,6 +325,7 @@ impl<'a> Workspace<'a> {
             by_kind,
             pods,
             events: std::cell::OnceCell::new(),
+            checker,
             pull_failures: std::cell::OnceCell::new(),
         }
     }

@@ -39,11 +39,38 @@ pub fn locate(
 /// Renders findings as rustc and Ruff do: a headline, a code frame with carets, the reason and
 /// the way out.
 pub fn render_human(files: &[SourceFile], report: &Report) -> String {
+    render_human_with(files, report, false)
+}
+
+/// [`render_human`], listing the suppressed findings too (with what suppressed them) when
+/// `show_suppressed`.
+pub fn render_human_with(files: &[SourceFile], report: &Report, show_suppressed: bool) -> String {
     let indexes: Vec<LineIndex> = files.iter().map(|f| LineIndex::new(&f.text)).collect();
     let mut out = String::new();
     for finding in &report.findings {
         render_finding(&mut out, files, &indexes, finding);
         out.push('\n');
+    }
+    if show_suppressed {
+        for s in &report.suppressed {
+            let f = &s.finding;
+            let loc = locate(
+                &files[f.file],
+                &indexes[f.file],
+                f.range,
+                PositionEncoding::Utf8Chars,
+            );
+            out.push_str(&format!(
+                "suppressed {}[{}]: {}\n  --> {}:{}:{}\n   = by {}\n\n",
+                f.severity.as_str(),
+                f.rule,
+                f.message,
+                files[f.file].path,
+                loc.line,
+                loc.column,
+                s.by
+            ));
+        }
     }
     for (file, reading) in files.iter().zip(&report.reading) {
         if reading.has_runtime() {
@@ -69,12 +96,19 @@ pub fn summary(report: &Report) -> String {
         )
         .replace(" ()", "");
     }
+    let suppressed = match report.suppressed.len() {
+        0 => String::new(),
+        n => format!(" ({n} suppressed)"),
+    };
     if report.findings.is_empty() {
-        return format!("No problems found in {}.\n", what_was_read(report));
+        return format!(
+            "No problems found in {}{suppressed}.\n",
+            what_was_read(report)
+        );
     }
     let fixable = report.findings.iter().filter(|f| f.fix.is_some()).count();
     format!(
-        "Found {} error(s), {} warning(s), {} info in {}; {} with a suggested fix.\n",
+        "Found {} error(s), {} warning(s), {} info in {}; {} with a suggested fix{suppressed}.\n",
         report.count(Error),
         report.count(Warning),
         report.count(Info),
@@ -211,6 +245,15 @@ pub struct JsonReport {
     pub understood: bool,
     /// Per input, how many lines were read as what.
     pub inputs: Vec<JsonInput>,
+    /// Findings an annotation or comment asked not to show, with what asked.
+    pub suppressed: Vec<JsonSuppressed>,
+}
+
+#[derive(Serialize)]
+pub struct JsonSuppressed {
+    #[serde(flatten)]
+    pub finding: JsonFinding,
+    pub by: String,
 }
 
 #[derive(Serialize)]
@@ -270,6 +313,39 @@ pub fn to_json(files: &[SourceFile], report: &Report) -> JsonReport {
             PositionEncoding::Utf8Chars,
         )
     };
+    let json_finding = |f: &Finding| JsonFinding {
+        rule: f.rule,
+        severity: f.severity.as_str(),
+        message: f.message.clone(),
+        why: f.why.clone(),
+        help: f.help.clone(),
+        path: files[f.file].path.clone(),
+        location: at(f.file, f.range),
+        object: f.object.clone(),
+        container: f.container.clone(),
+        fix: f.fix.as_ref().map(|fix| JsonFix {
+            title: fix.title.clone(),
+            applicability: fix.applicability.as_str(),
+            edits: fix
+                .edits
+                .iter()
+                .map(|e| JsonEdit {
+                    path: files[e.file].path.clone(),
+                    location: at(e.file, e.range),
+                    content: e.content.clone(),
+                })
+                .collect(),
+        }),
+        related: f
+            .related
+            .iter()
+            .map(|r| JsonRelated {
+                path: files[r.file].path.clone(),
+                location: at(r.file, r.range),
+                message: r.message.clone(),
+            })
+            .collect(),
+    };
     JsonReport {
         version: JSON_VERSION,
         understood: report.understood(),
@@ -281,41 +357,13 @@ pub fn to_json(files: &[SourceFile], report: &Report) -> JsonReport {
                 lines: *r,
             })
             .collect(),
-        findings: report
-            .findings
+        findings: report.findings.iter().map(&json_finding).collect(),
+        suppressed: report
+            .suppressed
             .iter()
-            .map(|f| JsonFinding {
-                rule: f.rule,
-                severity: f.severity.as_str(),
-                message: f.message.clone(),
-                why: f.why.clone(),
-                help: f.help.clone(),
-                path: files[f.file].path.clone(),
-                location: at(f.file, f.range),
-                object: f.object.clone(),
-                container: f.container.clone(),
-                fix: f.fix.as_ref().map(|fix| JsonFix {
-                    title: fix.title.clone(),
-                    applicability: fix.applicability.as_str(),
-                    edits: fix
-                        .edits
-                        .iter()
-                        .map(|e| JsonEdit {
-                            path: files[e.file].path.clone(),
-                            location: at(e.file, e.range),
-                            content: e.content.clone(),
-                        })
-                        .collect(),
-                }),
-                related: f
-                    .related
-                    .iter()
-                    .map(|r| JsonRelated {
-                        path: files[r.file].path.clone(),
-                        location: at(r.file, r.range),
-                        message: r.message.clone(),
-                    })
-                    .collect(),
+            .map(|s| JsonSuppressed {
+                finding: json_finding(&s.finding),
+                by: s.by.clone(),
             })
             .collect(),
     }

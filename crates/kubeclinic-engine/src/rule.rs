@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, FileId, Finding, Fix, Related, Severity};
 use crate::model::Workspace;
+use crate::settings::Profile;
 use crate::text::TextRange;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -64,6 +65,9 @@ pub struct RuleMeta {
     pub severity: Severity,
     pub fix: FixAvailability,
     pub reads: Reads,
+    /// The least profile that runs the rule: by default `minimal` for errors (what breaks a
+    /// deployment) and `recommended` for the rest.
+    pub profile: Profile,
     /// Rules whose findings explain this rule's: a crash loop is explained by the
     /// connection refused in its logs. Applied once, after every rule ran: a finding of one
     /// of these rules at this finding's place or evidence replaces it.
@@ -100,6 +104,15 @@ impl RuleMeta {
             .join("\n")
             .trim()
             .to_string()
+    }
+}
+
+/// The profile a rule declares, else the one its severity implies.
+pub const fn profile_of(declared: &[Profile], severity: Severity) -> Profile {
+    match (declared, severity) {
+        ([profile], _) => *profile,
+        (_, Severity::Error) => Profile::Minimal,
+        _ => Profile::Recommended,
     }
 }
 
@@ -180,6 +193,7 @@ macro_rules! declare_rule {
             severity: $severity:ident,
             fix: $fix:ident,
             reads: $reads:ident
+            $(, profile: $profile:ident)?
             $(, explained_by: [$($by:literal),* $(,)?])? $(,)?
         }
     ) => {
@@ -193,6 +207,10 @@ macro_rules! declare_rule {
                 severity: $crate::diagnostic::Severity::$severity,
                 fix: $crate::rule::FixAvailability::$fix,
                 reads: $crate::rule::Reads::$reads,
+                profile: $crate::rule::profile_of(
+                    &[$($crate::settings::Profile::$profile)?],
+                    $crate::diagnostic::Severity::$severity,
+                ),
                 explained_by: &[$($($by),*)?],
                 docs: concat!($($doc, "\n"),*),
             };

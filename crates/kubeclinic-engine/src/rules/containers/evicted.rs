@@ -75,6 +75,7 @@ declare_rule! {
         severity: Warning,
         fix: Sometimes,
         reads: Both,
+        profile: Minimal,
     }
 }
 

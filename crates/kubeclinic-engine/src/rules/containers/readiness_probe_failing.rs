@@ -65,6 +65,7 @@ declare_rule! {
         severity: Warning,
         fix: Sometimes,
         reads: Both,
+        profile: Minimal,
     }
 }
 

@@ -38,6 +38,7 @@ declare_rule! {
         severity: Info,
         fix: None,
         reads: Runtime,
+        profile: Minimal,
     }
 }
 

@@ -1,0 +1,297 @@
+//! What a person chose: which rules run, how loud they are, the cluster's version. Resolved
+//! once into a [`Checker`], which every front end (CLI, web app, npm package) calls.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::Severity;
+use crate::rule::{RuleEntry, RuleMeta};
+use crate::rules::REGISTRY;
+
+/// How much to report.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    /// Only what breaks a deployment: it will not apply, start, pull, schedule or stay up.
+    Minimal,
+    /// What breaks, and what is a real risk in production (the default).
+    #[default]
+    Recommended,
+    /// Adds Pod Security `restricted` and best practices.
+    Strict,
+}
+
+impl Profile {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Profile::Minimal => "minimal",
+            Profile::Recommended => "recommended",
+            Profile::Strict => "strict",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "minimal" => Some(Profile::Minimal),
+            "recommended" => Some(Profile::Recommended),
+            "strict" => Some(Profile::Strict),
+            _ => None,
+        }
+    }
+}
+
+/// A Kubernetes minor version, such as `1.30`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct KubeVersion {
+    pub major: u32,
+    pub minor: u32,
+}
+
+impl KubeVersion {
+    /// The newest version the built-in knowledge covers: the default target.
+    pub const NEWEST: KubeVersion = KubeVersion::new(1, 35);
+
+    pub const fn new(major: u32, minor: u32) -> Self {
+        Self { major, minor }
+    }
+
+    /// `1.30`, `v1.30`, `1.30.2`, `v1.30.2-eks-1234`.
+    pub fn parse(text: &str) -> Option<Self> {
+        let text = text.trim().trim_start_matches(['v', 'V']);
+        let mut parts = text.split(['.', '-', '+']);
+        let major = parts.next()?.parse().ok()?;
+        let minor = parts.next()?.parse().ok()?;
+        Some(Self { major, minor })
+    }
+}
+
+impl std::fmt::Display for KubeVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.major, self.minor)
+    }
+}
+
+/// Everything a person can choose. Unknown fields are ignored and missing ones take their
+/// default, so a saved record from another version is never thrown away.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Settings {
+    pub profile: Profile,
+    /// Rule ids or categories to run instead of the profile's rules (as Ruff's `select`).
+    pub select: Vec<String>,
+    /// Rule ids or categories never to run.
+    pub ignore: Vec<String>,
+    /// The severity of a rule's findings, by rule id.
+    pub severity: BTreeMap<String, Severity>,
+    /// The cluster's version (`1.30`): what is deprecated or removed is judged against it.
+    /// The newest known version when not set.
+    pub kubernetes_version: Option<String>,
+    /// Registries images may come from (`registry.example.com`, `ghcr.io/acme`); any
+    /// registry when empty.
+    pub allowed_registries: Vec<String>,
+}
+
+/// A setting that names something that does not exist.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SettingsError(pub String);
+
+impl std::fmt::Display for SettingsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for SettingsError {}
+
+/// The settings, resolved: the rules to run with their severities.
+#[derive(Clone)]
+pub struct Checker {
+    settings: Settings,
+    rules: Vec<RuleEntry>,
+    version: KubeVersion,
+}
+
+impl Default for Checker {
+    fn default() -> Self {
+        Self::new(Settings::default()).expect("the default settings are valid")
+    }
+}
+
+/// The checker of the default settings, built once.
+pub fn default_checker() -> &'static Checker {
+    static DEFAULT: std::sync::LazyLock<Checker> = std::sync::LazyLock::new(Checker::default);
+    &DEFAULT
+}
+
+impl Checker {
+    /// Resolves `settings`; a rule, category or version that does not exist is an error
+    /// that names it (with the closest rule id), never silently ignored.
+    pub fn new(settings: Settings) -> Result<Self, SettingsError> {
+        for (what, list) in [("select", &settings.select), ("ignore", &settings.ignore)] {
+            for item in list {
+                check_selector(what, item)?;
+            }
+        }
+        for id in settings.severity.keys() {
+            if crate::rules::find(id).is_none() {
+                return Err(unknown_rule("severity", id));
+            }
+        }
+        let version = match &settings.kubernetes_version {
+            None => KubeVersion::NEWEST,
+            Some(text) => KubeVersion::parse(text).ok_or_else(|| {
+                SettingsError(format!(
+                    "kubernetesVersion `{text}` is not a version such as `1.30`"
+                ))
+            })?,
+        };
+        let chosen = |meta: &RuleMeta| {
+            let selected = if settings.select.is_empty() {
+                meta.profile <= settings.profile
+            } else {
+                settings.select.iter().any(|s| matches(meta, s))
+            };
+            selected && !settings.ignore.iter().any(|s| matches(meta, s))
+        };
+        let rules = REGISTRY
+            .iter()
+            .copied()
+            .filter(|e| chosen(e.meta))
+            .collect();
+        Ok(Self {
+            settings,
+            rules,
+            version,
+        })
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The rules that run, in registry order.
+    pub fn rules(&self) -> &[RuleEntry] {
+        &self.rules
+    }
+
+    pub fn kubernetes_version(&self) -> KubeVersion {
+        self.version
+    }
+
+    /// The severity a finding of `rule` gets: the setting's, else the rule's own.
+    pub fn severity_of(&self, rule: &str, own: Severity) -> Severity {
+        self.settings.severity.get(rule).copied().unwrap_or(own)
+    }
+}
+
+/// A rule id, a category name, or `all`.
+fn matches(meta: &RuleMeta, selector: &str) -> bool {
+    selector == "all" || selector == meta.id || selector == meta.category.as_str()
+}
+
+fn check_selector(what: &str, item: &str) -> Result<(), SettingsError> {
+    let known = item == "all"
+        || REGISTRY
+            .iter()
+            .any(|e| e.meta.id == item || e.meta.category.as_str() == item);
+    if known {
+        Ok(())
+    } else {
+        Err(unknown_rule(what, item))
+    }
+}
+
+fn unknown_rule(what: &str, item: &str) -> SettingsError {
+    let ids = REGISTRY.iter().map(|e| e.meta.id);
+    let hint = crate::similarity::nearest(item, ids)
+        .map(|n| format!("; did you mean `{n}`?"))
+        .unwrap_or_default();
+    SettingsError(format!(
+        "{what}: `{item}` is neither a rule id nor a category{hint} (`kubeclinic rules` lists them)"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(checker: &Checker) -> Vec<&'static str> {
+        checker.rules().iter().map(|e| e.meta.id).collect()
+    }
+
+    #[test]
+    fn profiles_nest() {
+        let at = |profile| {
+            Checker::new(Settings {
+                profile,
+                ..Settings::default()
+            })
+            .unwrap()
+            .rules()
+            .len()
+        };
+        let (minimal, recommended, strict) = (
+            at(Profile::Minimal),
+            at(Profile::Recommended),
+            at(Profile::Strict),
+        );
+        assert!(0 < minimal && minimal < recommended && recommended <= strict);
+        assert_eq!(strict, REGISTRY.len());
+    }
+
+    #[test]
+    fn select_replaces_the_profile_and_ignore_removes() {
+        let checker = Checker::new(Settings {
+            select: vec!["images".into(), "oom-killed".into()],
+            ignore: vec!["image-tag-latest".into()],
+            ..Settings::default()
+        })
+        .unwrap();
+        let ids = ids(&checker);
+        assert!(ids.contains(&"oom-killed"));
+        assert!(ids.contains(&"image-not-found"));
+        assert!(!ids.contains(&"image-tag-latest"));
+        assert!(!ids.contains(&"missing-secret"));
+    }
+
+    #[test]
+    fn unknown_names_are_errors_with_a_suggestion() {
+        let err = Checker::new(Settings {
+            ignore: vec!["image-tag-lates".into()],
+            ..Settings::default()
+        })
+        .err()
+        .unwrap();
+        assert!(err.0.contains("did you mean `image-tag-latest`"), "{err}");
+        let err = Checker::new(Settings {
+            kubernetes_version: Some("latest".into()),
+            ..Settings::default()
+        })
+        .err()
+        .unwrap();
+        assert!(err.0.contains("kubernetesVersion"), "{err}");
+    }
+
+    #[test]
+    fn versions_read_as_people_write_them() {
+        assert_eq!(KubeVersion::parse("1.30"), Some(KubeVersion::new(1, 30)));
+        assert_eq!(
+            KubeVersion::parse("v1.29.4-eks-1234"),
+            Some(KubeVersion::new(1, 29))
+        );
+        assert_eq!(KubeVersion::parse("1"), None);
+        assert!(KubeVersion::new(1, 9) < KubeVersion::new(1, 16));
+    }
+
+    #[test]
+    fn saved_settings_survive_unknown_and_missing_fields() {
+        let s: Settings = serde_json::from_str(
+            r#"{"profile":"strict","someday":true,"severity":{"oom-killed":"warning"}}"#,
+        )
+        .unwrap();
+        assert_eq!(s.profile, Profile::Strict);
+        assert_eq!(s.severity.get("oom-killed"), Some(&Severity::Warning));
+        assert!(s.select.is_empty());
+    }
+}
