@@ -11,6 +11,8 @@ use crate::text::TextRange;
 #[serde(rename_all = "lowercase")]
 pub enum Category {
     Syntax,
+    /// The Kubernetes API: served apiVersions, fields, types and names.
+    Api,
     Networking,
     Images,
     /// Containers that start and then fail: crashes, OOM kills, probes.
@@ -28,6 +30,7 @@ impl Category {
     pub fn as_str(self) -> &'static str {
         match self {
             Category::Syntax => "syntax",
+            Category::Api => "api",
             Category::Networking => "networking",
             Category::Images => "images",
             Category::Containers => "containers",

@@ -50,7 +50,7 @@ pub struct KubeVersion {
 
 impl KubeVersion {
     /// The newest version the built-in knowledge covers: the default target.
-    pub const NEWEST: KubeVersion = KubeVersion::new(1, 35);
+    pub const NEWEST: KubeVersion = KubeVersion::new(1, 37);
 
     pub const fn new(major: u32, minor: u32) -> Self {
         Self { major, minor }

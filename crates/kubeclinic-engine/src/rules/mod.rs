@@ -1,6 +1,7 @@
 //! Every rule, registered once. Each rule lives in its own file under its category, and each
 //! category lists its rules in its `RULES`.
 
+pub mod api;
 pub mod configuration;
 pub mod containers;
 pub mod drift;
@@ -20,6 +21,7 @@ use crate::rule::{RuleEntry, RuleMeta};
 pub static REGISTRY: LazyLock<Vec<RuleEntry>> = LazyLock::new(|| {
     [
         syntax::RULES,
+        api::RULES,
         networking::RULES,
         images::RULES,
         containers::RULES,

@@ -298,7 +298,11 @@ pub fn carve(text: &str) -> Vec<Region> {
             Some(RegionKind::Events)
         } else if super::pod_table::is_header(clean) {
             Some(RegionKind::PodTable)
-        } else if starts_manifest(clean) && current != Some(RegionKind::Manifest) {
+        } else if starts_manifest(clean)
+            && current != Some(RegionKind::Manifest)
+            // A JSON array is a manifest only when objects follow (`jq` output).
+            && (clean.trim() != "[" || next.is_some_and(|n| n.trim_start().starts_with('{')))
+        {
             Some(RegionKind::Manifest)
         } else {
             None
