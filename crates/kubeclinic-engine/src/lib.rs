@@ -13,6 +13,7 @@ pub mod quantity;
 pub mod rule;
 pub mod rules;
 pub mod runtime;
+pub mod schema;
 pub mod settings;
 pub mod similarity;
 pub mod suppression;

@@ -194,6 +194,8 @@ pub struct Workspace<'a> {
     pub checker: &'a crate::settings::Checker,
     /// Every image pull failure, read once for all the image rules.
     pull_failures: std::cell::OnceCell<Vec<PullFailure>>,
+    /// Every built-in object checked against the API's schema.
+    shape_issues: std::cell::OnceCell<Vec<crate::rules::api::shape::Issue>>,
 }
 
 /// A described pod and the input it came from.
@@ -327,6 +329,7 @@ impl<'a> Workspace<'a> {
             events: std::cell::OnceCell::new(),
             checker,
             pull_failures: std::cell::OnceCell::new(),
+            shape_issues: std::cell::OnceCell::new(),
         }
     }
 
@@ -340,6 +343,12 @@ impl<'a> Workspace<'a> {
     pub fn pull_failures(&self) -> &[PullFailure] {
         self.pull_failures
             .get_or_init(|| crate::rules::images::pull_failure::failures(self))
+    }
+
+    /// What the API's schema says of every built-in object of the set.
+    pub fn shape_issues(&self) -> &[crate::rules::api::shape::Issue] {
+        self.shape_issues
+            .get_or_init(|| crate::rules::api::shape::read(self))
     }
 
     fn gather_events(&self) -> Vec<EventAt<'a>> {

@@ -1,8 +1,34 @@
 //! The Kubernetes API itself: which apiVersions are served, and the shape of each kind.
 
 pub mod deprecated_api;
+pub mod invalid_enum_value;
+pub mod invalid_quantity;
+pub mod missing_required_field;
+pub mod shape;
+pub mod unknown_field;
+pub mod unknown_kind;
 pub mod versions;
+pub mod wrong_type;
 
+use crate::model::Workspace;
 use crate::rule::RuleEntry;
+use shape::{Issue, Problem};
 
-pub const RULES: &[RuleEntry] = &[RuleEntry::of::<deprecated_api::DeprecatedApi>()];
+pub const RULES: &[RuleEntry] = &[
+    RuleEntry::of::<deprecated_api::DeprecatedApi>(),
+    RuleEntry::of::<unknown_kind::UnknownKind>(),
+    RuleEntry::of::<unknown_field::UnknownField>(),
+    RuleEntry::of::<wrong_type::WrongType>(),
+    RuleEntry::of::<missing_required_field::MissingRequiredField>(),
+    RuleEntry::of::<invalid_enum_value::InvalidEnumValue>(),
+    RuleEntry::of::<invalid_quantity::InvalidQuantity>(),
+];
+
+/// The schema issues of one sort.
+fn issues(ws: &Workspace, sort: impl Fn(&Problem) -> bool) -> Vec<Issue> {
+    ws.shape_issues()
+        .iter()
+        .filter(|i| sort(&i.problem))
+        .cloned()
+        .collect()
+}
