@@ -231,26 +231,27 @@ impl Schema {
     }
 
     /// The fields `def` requires in `version`.
-    pub fn required<'s>(&'s self, def: &str, version: KubeVersion) -> Vec<&'s str> {
-        let Some(d) = self.defs.get(def) else {
-            return Vec::new();
-        };
-        let mut out: Vec<&str> =
-            d.r.iter()
-                .filter(|f| {
-                    d.v.get(f.as_str()).is_none_or(|r| {
-                        let (from, to) = self.range(*r);
-                        from <= version && version <= to
-                    })
-                })
-                .map(String::as_str)
-                .collect();
-        out.extend(d.rv.iter().filter_map(|(f, r)| {
+    pub fn required<'s>(
+        &'s self,
+        def: &str,
+        version: KubeVersion,
+    ) -> impl Iterator<Item = &'s str> + 's {
+        let d = self.defs.get(def);
+        let within = move |r: &[usize; 2]| {
             let (from, to) = self.range(*r);
-            (from <= version && version <= to).then_some(f.as_str())
-        }));
-        out.sort_unstable();
-        out
+            from <= version && version <= to
+        };
+        let always = d.into_iter().flat_map(move |d| {
+            d.r.iter()
+                .filter(move |f| d.v.get(f.as_str()).is_none_or(within))
+                .map(String::as_str)
+        });
+        let sometimes = d.into_iter().flat_map(move |d| {
+            d.rv.iter()
+                .filter(move |(_, r)| within(r))
+                .map(|(f, _)| f.as_str())
+        });
+        always.chain(sometimes)
     }
 
     /// The merge keys of a list field (`containers` -> `name`).
@@ -276,7 +277,7 @@ mod tests {
             panic!("spec is an object")
         };
         assert_eq!(s.field(spec_def, "replicas").unwrap().ty, Type::Integer);
-        assert!(s.required(spec_def, s.newest()).contains(&"selector"));
+        assert!(s.required(spec_def, s.newest()).any(|f| f == "selector"));
         let container = s
             .kind("v1", "Pod")
             .and_then(|p| s.field(p, "spec"))

@@ -98,7 +98,7 @@ pub fn read(ws: &Workspace) -> Vec<Issue> {
         walker.object(
             object.node,
             def,
-            &mut vec![String::new()],
+            &mut Vec::new(),
             object.anchor_range(),
             &mut vec![def],
         );
@@ -186,7 +186,7 @@ impl Walker<'_> {
     fn push(
         &mut self,
         range: TextRange,
-        path: &[String],
+        path: &[Seg],
         field: &str,
         def: &'static str,
         problem: Problem,
@@ -197,7 +197,7 @@ impl Walker<'_> {
     fn push_at(
         &mut self,
         range: TextRange,
-        path: &[String],
+        path: &[Seg],
         field: &str,
         def: &'static str,
         problem: Problem,
@@ -216,16 +216,16 @@ impl Walker<'_> {
     }
 
     /// `node` should be an object of `def`; `key` is where it was named (for a missing field).
-    fn object(
+    fn object<'n>(
         &mut self,
-        node: &Node,
+        node: &'n Node,
         def: &'static str,
-        path: &mut Vec<String>,
+        path: &mut Vec<Seg<'n>>,
         key: TextRange,
         ancestors: &mut Vec<&'static str>,
     ) {
         let node = node.resolved();
-        let top = path.len() == 1;
+        let top = path.is_empty();
         for entry in node.entries() {
             let Some(name) = entry.key.as_str() else {
                 continue;
@@ -233,7 +233,7 @@ impl Walker<'_> {
             if top && name == "status" || name == "<<" {
                 continue;
             }
-            path.push(name.to_string());
+            path.push(Seg::Key(name));
             match self.s.field(def, name) {
                 None => {
                     let problem = self.unknown(def, name, ancestors);
@@ -276,7 +276,7 @@ impl Walker<'_> {
                 continue;
             }
             if node.get(required).is_none() && node.is_mapping() {
-                path.push(required.to_string());
+                path.push(Seg::Key(required));
                 self.push(key, path, required, def, Problem::Missing);
                 path.pop();
             }
@@ -284,12 +284,12 @@ impl Walker<'_> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn value(
+    fn value<'n>(
         &mut self,
-        node: &Node,
+        node: &'n Node,
         ty: &Type<'static>,
         enum_values: Option<&'static [String]>,
-        path: &mut Vec<String>,
+        path: &mut Vec<Seg<'n>>,
         name: &str,
         def: &'static str,
         key: TextRange,
@@ -319,8 +319,7 @@ impl Walker<'_> {
             Type::Array(item) => {
                 if let NodeKind::Sequence(items) = &node.kind {
                     for (i, item_node) in items.iter().enumerate() {
-                        let last = path.pop().unwrap_or_default();
-                        path.push(format!("{last}[{i}]"));
+                        path.push(Seg::Index(i));
                         self.value(
                             item_node,
                             item,
@@ -332,7 +331,6 @@ impl Walker<'_> {
                             ancestors,
                         );
                         path.pop();
-                        path.push(last);
                     }
                 } else {
                     // `args: --verbose` for `args: ["--verbose"]`.
@@ -351,7 +349,7 @@ impl Walker<'_> {
                         let Some(k) = entry.key.as_str() else {
                             continue;
                         };
-                        path.push(k.to_string());
+                        path.push(Seg::Key(k));
                         let field = format!("{name}[{k}]");
                         self.value(
                             &entry.value,
@@ -566,11 +564,26 @@ fn source_scalar(s: &crate::yaml::Scalar) -> String {
     serde_json::to_string(&s.text).unwrap_or_else(|_| s.text.clone())
 }
 
-/// `["", "spec", "containers[0]", "image"]` -> `spec.containers[0].image`.
-fn join(path: &[String]) -> String {
-    path.iter()
-        .filter(|p| !p.is_empty())
-        .cloned()
-        .collect::<Vec<_>>()
-        .join(".")
+/// One step of a path: a key, or an index in a list.
+#[derive(Clone, Copy)]
+enum Seg<'n> {
+    Key(&'n str),
+    Index(usize),
+}
+
+/// `[spec, containers, 0, image]` -> `spec.containers[0].image`.
+fn join(path: &[Seg]) -> String {
+    let mut out = String::new();
+    for seg in path {
+        match seg {
+            Seg::Key(k) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+            }
+            Seg::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
 }
