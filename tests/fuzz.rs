@@ -141,6 +141,7 @@ fn has_manifest_text(text: &str) -> bool {
         let l = l.trim_start_matches('\u{feff}');
         l.starts_with("---")
             || l.starts_with('{')
+            || l.trim() == "["
             || l.starts_with("- apiVersion")
             || l.split_once(':').is_some_and(|(k, _)| {
                 !k.is_empty()

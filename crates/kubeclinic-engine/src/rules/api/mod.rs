@@ -1,7 +1,9 @@
 //! The Kubernetes API itself: which apiVersions are served, and the shape of each kind.
 
 pub mod deprecated_api;
+pub mod duplicate_object;
 pub mod invalid_enum_value;
+pub mod invalid_name;
 pub mod invalid_quantity;
 pub mod missing_required_field;
 pub mod shape;
@@ -22,6 +24,8 @@ pub const RULES: &[RuleEntry] = &[
     RuleEntry::of::<missing_required_field::MissingRequiredField>(),
     RuleEntry::of::<invalid_enum_value::InvalidEnumValue>(),
     RuleEntry::of::<invalid_quantity::InvalidQuantity>(),
+    RuleEntry::of::<duplicate_object::DuplicateObject>(),
+    RuleEntry::of::<invalid_name::InvalidName>(),
 ];
 
 /// The schema issues of one sort.

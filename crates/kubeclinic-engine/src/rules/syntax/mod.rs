@@ -1,3 +1,4 @@
+pub mod duplicate_key;
 pub mod unreadable_kubectl_output;
 pub mod yaml_syntax_error;
 
@@ -6,4 +7,5 @@ use crate::rule::RuleEntry;
 pub const RULES: &[RuleEntry] = &[
     RuleEntry::of::<yaml_syntax_error::YamlSyntaxError>(),
     RuleEntry::of::<unreadable_kubectl_output::UnreadableKubectlOutput>(),
+    RuleEntry::of::<duplicate_key::DuplicateKey>(),
 ];
