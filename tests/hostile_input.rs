@@ -77,8 +77,11 @@ fn alias_bombs_do_not_expand() {
 
 #[test]
 fn a_ten_megabyte_paste_is_checked() {
-    let object = "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: nginx:latest\n          env:\n            - name: DB_URL\n              value: postgres://localhost:5432/db\n";
-    let text = object.repeat(10 * 1024 * 1024 / object.len());
+    let object = "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web-NUMBER\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: nginx:latest\n          env:\n            - name: DB_URL\n              value: postgres://localhost:5432/db\n";
+    // Distinct names: the same object twice is a finding of its own.
+    let text: String = (0..10 * 1024 * 1024 / object.len())
+        .map(|i| object.replace("NUMBER", &i.to_string()))
+        .collect();
     let report = run(&text);
     assert!(report.objects > 20_000);
     assert_eq!(report.findings.len(), 2 * report.objects);

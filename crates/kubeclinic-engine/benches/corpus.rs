@@ -93,10 +93,13 @@ fn main() {
         );
     }
 
-    let object = "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n          env:\n            - name: DB_URL\n              value: postgres://db:5432/app\n";
+    let object = "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web-NUMBER\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n          env:\n            - name: DB_URL\n              value: postgres://db:5432/app\n";
     let big = [SourceFile::new(
         "big.yaml",
-        object.repeat(10 * 1024 * 1024 / object.len()),
+        // Distinct names: the same object twice would be a finding each time.
+        (0..10 * 1024 * 1024 / object.len())
+            .map(|i| object.replace("NUMBER", &i.to_string()))
+            .collect::<String>(),
     )];
     let (elapsed, report) = best_of(3, || check(&big));
     println!(

@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Related, Severity};
 use crate::model::Workspace;
@@ -62,28 +64,22 @@ impl Rule for DuplicateObject {
 
     fn detect<'a>(ws: &Workspace<'a>) -> Vec<Twice> {
         let mut out = Vec::new();
-        let named = |i: usize| {
-            let o = &ws.objects[i];
-            o.node.path(&["metadata", "name"]).and_then(|n| n.as_str())
-        };
+        let mut seen: HashMap<(usize, &str, &str, Option<&str>, &str), usize> = HashMap::new();
         for (i, o) in ws.objects.iter().enumerate() {
             // Live objects (`kubectl get` output) and events are the cluster's, not the set's.
             if o.node.get("status").is_some() || o.kind == "Event" {
                 continue;
             }
-            let Some(name) = named(i) else { continue };
-            let group = |api: &str| api.split_once('/').map_or("", |(g, _)| g).to_string();
-            let first = (0..i).find(|&j| {
-                let p = &ws.objects[j];
-                p.file == o.file
-                    && p.kind == o.kind
-                    && group(&p.api_version) == group(&o.api_version)
-                    && p.namespace == o.namespace
-                    && named(j) == Some(name)
-                    && p.node.get("status").is_none()
-            });
-            if let Some(first) = first {
-                out.push(Twice { first, again: i });
+            let Some(name) = o.node.path(&["metadata", "name"]).and_then(|n| n.as_str()) else {
+                continue;
+            };
+            let group = o.api_version.split_once('/').map_or("", |(g, _)| g);
+            let key = (o.file, o.kind.as_str(), group, o.namespace.as_deref(), name);
+            match seen.get(&key) {
+                Some(&first) => out.push(Twice { first, again: i }),
+                None => {
+                    seen.insert(key, i);
+                }
             }
         }
         out
