@@ -43,7 +43,8 @@ fn resolve_int(text: &str) -> Option<i64> {
         b'+' => (false, &text[1..]),
         _ => (false, text),
     };
-    if body.is_empty() || body.starts_with('_') {
+    // Every integer form (`12`, `0x1f`, `0b101`, `0755`, `1:30`) starts with a digit.
+    if !body.as_bytes().first().is_some_and(u8::is_ascii_digit) {
         return None;
     }
     let digits = body.replace('_', "");

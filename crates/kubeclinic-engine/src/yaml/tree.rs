@@ -31,6 +31,21 @@ impl Scalar {
             && matches!(self.text.as_str(), "" | "~" | "null" | "Null" | "NULL")
     }
 
+    /// True when the value is surely a string, decided without building it: quoted, or a
+    /// plain scalar that cannot be a number, boolean or null.
+    pub fn is_surely_string(&self) -> bool {
+        if self.style != ScalarStyle::Plain {
+            return self.tag.is_none();
+        }
+        let Some(first) = self.text.bytes().next() else {
+            return false;
+        };
+        !(first.is_ascii_digit()
+            || matches!(first, b'-' | b'+' | b'.' | b'~')
+            || self.text.len() <= 5
+            || self.tag.is_some())
+    }
+
     /// The value as the Kubernetes API server reads it (YAML 1.1 rules, as go-yaml v2 does).
     pub fn value(&self) -> ScalarValue {
         match (&self.tag, self.style) {
@@ -115,8 +130,19 @@ impl Node {
     /// The entry for `key`, looking through `<<` merge keys as Kubernetes' YAML reader does.
     pub fn entry(&self, key: &str) -> Option<&Entry> {
         let entries = self.entries();
-        if let Some(found) = entries.iter().find(|e| e.key.as_str() == Some(key)) {
-            return Some(found);
+        // One pass, comparing the key's text directly: this runs for every field every rule
+        // asks about.
+        let mut merges = false;
+        for e in entries {
+            if let NodeKind::Scalar(k) = &e.key.resolved().kind {
+                if k.text == key && !k.is_null() {
+                    return Some(e);
+                }
+                merges |= k.text == "<<";
+            }
+        }
+        if !merges {
+            return None;
         }
         entries
             .iter()

@@ -86,10 +86,7 @@ impl Rule for InvalidName {
             }
             let mut check = |node: &Node, what: &'static str, sort: Sort| {
                 let Some(value) = node.as_str() else { return };
-                if is_placeholder(value) {
-                    return;
-                }
-                if let Some(why) = problem(value, sort) {
+                if let Some(why) = problem(value, sort).filter(|_| !is_placeholder(value)) {
                     out.push(BadName {
                         object: index,
                         file: o.file,
@@ -148,10 +145,7 @@ impl Rule for InvalidName {
             }
             let mut push = |node: &Node, what: &'static str, sort: Sort| {
                 let Some(value) = node.as_str() else { return };
-                if is_placeholder(value) {
-                    return;
-                }
-                if let Some(why) = problem(value, sort) {
+                if let Some(why) = problem(value, sort).filter(|_| !is_placeholder(value)) {
                     out.push(BadName {
                         object: c.object,
                         file: o.file,

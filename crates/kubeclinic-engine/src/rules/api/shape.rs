@@ -296,13 +296,14 @@ impl Walker<'_> {
         ancestors: &mut Vec<&'static str>,
     ) {
         let node = node.resolved();
-        let found = found(node);
-        if found == "null" {
+        let null = matches!(&node.kind, NodeKind::Scalar(s)
+            if s.style == ScalarStyle::Plain && matches!(s.text.as_str(), "" | "~" | "null" | "Null" | "NULL"));
+        if null {
             return;
         }
         let wrong = |expected: &Type, fix: Option<String>| Problem::WrongType {
             expected: expected.describe(),
-            found,
+            found: found(node),
             fix,
         };
         match ty {
@@ -372,6 +373,13 @@ impl Walker<'_> {
                     self.push(node.span, path, name, def, wrong(ty, None));
                     return;
                 };
+                // Most values are plain strings: read them without building a copy.
+                if scalar.is_surely_string() && matches!(scalar_ty, Type::String | Type::Time) {
+                    if let Some(problem) = enum_problem(&scalar.text, enum_values) {
+                        self.push(node.span, path, name, def, problem);
+                    }
+                    return;
+                }
                 let value = scalar.value();
                 let quoted = scalar.style != ScalarStyle::Plain;
                 let problem = match (scalar_ty, &value) {
