@@ -256,3 +256,68 @@ fn the_crash_loop_example_has_one_finding_per_root_cause() {
         snapshot_text(&file),
     );
 }
+
+/// Every `invalid*` fixture of a rule (`invalid.yaml`, `invalid-helm.yaml`, `invalid-2.txt`...).
+fn invalid_fixtures(dir: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().to_string();
+            name.starts_with("invalid") && (name.ends_with(".yaml") || name.ends_with(".txt"))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Biome's spec tests: each invalid fixture, checked with only the rule under test enabled,
+/// shows that rule's finding; the promises of the rule's metadata hold (a rule that says it
+/// never fixes offers no fix, one that always fixes offers one each time).
+#[test]
+fn each_rule_alone_finds_every_invalid_fixture() {
+    use kubeclinic_engine::rule::FixAvailability;
+    use kubeclinic_engine::{Checker, Settings};
+    for entry in rules::REGISTRY.iter() {
+        let meta = entry.meta;
+        let checker = Checker::new(Settings {
+            select: vec![meta.id.to_string()],
+            ..Settings::default()
+        })
+        .unwrap();
+        let fixtures = invalid_fixtures(&fixtures_dir().join(meta.id));
+        assert!(!fixtures.is_empty(), "{}: no invalid fixture", meta.id);
+        for path in fixtures {
+            let file = load(&path);
+            let report = checker.check(std::slice::from_ref(&file));
+            assert!(
+                report.findings.iter().all(|f| f.rule == meta.id),
+                "{}: another rule ran",
+                meta.id
+            );
+            assert!(
+                !report.findings.is_empty(),
+                "{}: {} reports nothing with the rule alone",
+                meta.id,
+                file.path
+            );
+            for f in &report.findings {
+                match meta.fix {
+                    FixAvailability::None => assert!(
+                        f.fix.is_none(),
+                        "{}: declares no fix but offers one",
+                        meta.id
+                    ),
+                    FixAvailability::Always => assert!(
+                        f.fix.is_some(),
+                        "{}: declares a fix always but offers none for {}",
+                        meta.id,
+                        f.message
+                    ),
+                    FixAvailability::Sometimes => {}
+                }
+            }
+        }
+    }
+}
