@@ -31,17 +31,31 @@ fn fixture(dir: &Path, name: &str) -> PathBuf {
         .unwrap_or_else(|| panic!("missing fixture {}/{name}.yaml (or .txt)", dir.display()))
 }
 
+/// The settings a rule's fixtures run with: `tests/fixtures/<rule>/settings.json` when the
+/// rule needs one (`allowedRegistries`), the defaults otherwise.
+fn settings_for(rule: &str) -> kubeclinic_engine::Settings {
+    let path = fixtures_dir().join(rule).join("settings.json");
+    match std::fs::read_to_string(&path) {
+        Ok(text) => serde_json::from_str(&text).unwrap(),
+        Err(_) => kubeclinic_engine::Settings::default(),
+    }
+}
+
+fn checker_for(rule: &str) -> kubeclinic_engine::Checker {
+    kubeclinic_engine::Checker::new(settings_for(rule)).unwrap()
+}
+
 fn of_rule<'a>(findings: &'a [Finding], rule: &str) -> Vec<&'a Finding> {
     findings.iter().filter(|f| f.rule == rule).collect()
 }
 
-fn snapshot_text(file: &SourceFile) -> String {
+fn snapshot_text(checker: &kubeclinic_engine::Checker, file: &SourceFile) -> String {
     let files = [file.clone()];
-    let report = check(&files);
+    let report = checker.check(&files);
     let mut out = format!("Input `{}`:\n\n{}\n", file.path, file.text);
     out.push_str("Findings:\n\n");
     out.push_str(&output::render_human(&files, &report));
-    let fixed = fix(&files, Applicability::Unsafe);
+    let fixed = checker.fix(&files, Applicability::Unsafe);
     let diff = output::unified_diff(&file.path, &file.text, &fixed.files[0].text);
     if !diff.is_empty() {
         out.push_str("\nFixed (safe and unsafe fixes):\n\n");
@@ -107,10 +121,11 @@ fn assert_comments_kept(original: &str, patched: &str, finding: &Finding) {
 fn every_rule_has_fixtures_and_snapshots() {
     for entry in rules::REGISTRY.iter() {
         let dir = fixtures_dir().join(entry.meta.id);
+        let checker = checker_for(entry.meta.id);
         for name in ["invalid", "valid"] {
             let path = fixture(&dir, name);
             let file = load(&path);
-            let report = check(std::slice::from_ref(&file));
+            let report = checker.check(std::slice::from_ref(&file));
             let found = of_rule(&report.findings, entry.meta.id);
             if name == "valid" {
                 assert!(
@@ -126,7 +141,7 @@ fn every_rule_has_fixtures_and_snapshots() {
                     entry.meta.id
                 );
             }
-            assert_snapshot(&dir, name, snapshot_text(&file));
+            assert_snapshot(&dir, name, snapshot_text(&checker, &file));
         }
     }
 }
@@ -136,12 +151,13 @@ fn every_fix_parses_cures_keeps_comments_and_is_idempotent() {
     for entry in rules::REGISTRY.iter() {
         let file = load(&fixture(&fixtures_dir().join(entry.meta.id), "invalid"));
         let files = [file.clone()];
-        let report = check(&files);
+        let checker = checker_for(entry.meta.id);
+        let report = checker.check(&files);
         let before_syntax = of_rule(&report.findings, "yaml-syntax-error").len();
         for finding in report.findings.iter().filter(|f| f.fix.is_some()) {
             let fix = finding.fix.as_ref().unwrap();
             let patched = apply_edits(&file.text, fix.edits.iter());
-            let after = check(&[SourceFile::new(file.path.clone(), patched.clone())]);
+            let after = checker.check(&[SourceFile::new(file.path.clone(), patched.clone())]);
             assert_eq!(
                 of_rule(&after.findings, "yaml-syntax-error").len(),
                 before_syntax,
@@ -165,8 +181,8 @@ fn every_fix_parses_cures_keeps_comments_and_is_idempotent() {
                 finding.message
             );
         }
-        let once = fix(&files, Applicability::Unsafe);
-        let twice = fix(&once.files, Applicability::Unsafe);
+        let once = checker.fix(&files, Applicability::Unsafe);
+        let twice = checker.fix(&once.files, Applicability::Unsafe);
         assert!(once.converged);
         assert_eq!(
             once.files[0].text, twice.files[0].text,
@@ -196,14 +212,15 @@ fn doc_examples_fail_and_their_fixed_versions_pass() {
         }
         let bad = meta.example("Example").unwrap();
         let good = meta.example("Use instead").unwrap();
-        let bad_report = check(&[SourceFile::new("example.yaml", bad)]);
+        let checker = checker_for(meta.id);
+        let bad_report = checker.check(&[SourceFile::new("example.yaml", bad)]);
         assert_eq!(
             of_rule(&bad_report.findings, meta.id).len(),
             1,
             "{}: the Example must produce exactly one finding",
             meta.id
         );
-        let good_report = check(&[SourceFile::new("use-instead.yaml", good)]);
+        let good_report = checker.check(&[SourceFile::new("use-instead.yaml", good)]);
         assert!(
             good_report.findings.is_empty(),
             "{}: Use instead reports {:#?}",
@@ -233,7 +250,7 @@ fn the_incident_example_is_fully_explained() {
     assert_snapshot(
         &fixtures_dir().join("examples"),
         "petrosa-extractor",
-        snapshot_text(&file),
+        snapshot_text(kubeclinic_engine::settings::default_checker(), &file),
     );
 }
 
@@ -253,7 +270,7 @@ fn the_crash_loop_example_has_one_finding_per_root_cause() {
     assert_snapshot(
         &fixtures_dir().join("examples"),
         "bot-crashloop",
-        snapshot_text(&file),
+        snapshot_text(kubeclinic_engine::settings::default_checker(), &file),
     );
 }
 
@@ -283,7 +300,7 @@ fn each_rule_alone_finds_every_invalid_fixture() {
         let meta = entry.meta;
         let checker = Checker::new(Settings {
             select: vec![meta.id.to_string()],
-            ..Settings::default()
+            ..settings_for(meta.id)
         })
         .unwrap();
         let fixtures = invalid_fixtures(&fixtures_dir().join(meta.id));

@@ -39,6 +39,13 @@ struct RuleOptions {
     /// against it.
     #[arg(long, value_name = "VERSION")]
     kubernetes_version: Option<String>,
+    /// Registries (or registry paths) images may come from (comma-separated, repeatable).
+    #[arg(
+        long = "allowed-registry",
+        value_delimiter = ',',
+        value_name = "REGISTRY"
+    )]
+    allowed_registries: Vec<String>,
 }
 
 impl RuleOptions {
@@ -58,7 +65,7 @@ impl RuleOptions {
             ignore: self.ignore.clone(),
             severity,
             kubernetes_version: self.kubernetes_version.clone(),
-            ..Settings::default()
+            allowed_registries: self.allowed_registries.clone(),
         })
         .map_err(|e| e.to_string())
     }

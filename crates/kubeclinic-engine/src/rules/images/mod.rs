@@ -4,6 +4,7 @@ pub mod image_arch_mismatch;
 pub mod image_not_found;
 pub mod image_pull_auth;
 pub mod image_pull_rate_limit;
+pub mod image_registry_not_allowed;
 pub mod image_registry_unreachable;
 pub mod image_tag_latest;
 pub mod image_tag_missing;
@@ -30,6 +31,7 @@ pub const RULES: &[RuleEntry] = &[
     RuleEntry::of::<image_pull_rate_limit::ImagePullRateLimit>(),
     RuleEntry::of::<invalid_image_name::InvalidImageName>(),
     RuleEntry::of::<image_arch_mismatch::ImageArchMismatch>(),
+    RuleEntry::of::<image_registry_not_allowed::ImageRegistryNotAllowed>(),
 ];
 
 /// The placeholder a person replaces with the version they mean to run.
