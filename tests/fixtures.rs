@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use kubeclinic_engine::fix::apply_edits;
-use kubeclinic_engine::{check, fix, output, rules, Applicability, Finding, SourceFile};
+use kubeclinic_engine::{check, output, rules, Applicability, Finding, SourceFile};
 
 fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
