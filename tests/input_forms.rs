@@ -87,3 +87,12 @@ fn pod_status_from_get_o_yaml_is_diagnosed_like_a_describe() {
    "lastState": {"terminated": {"exitCode": 137, "reason": "OOMKilled"}}}]}}"#;
     assert!(one(json).findings.iter().any(|f| f.rule == "oom-killed"));
 }
+
+#[test]
+fn custom_kinds_with_a_pod_template_are_workloads() {
+    let text = "apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata:\n  name: checkout\nspec:\n  selector:\n    matchLabels: {app: checkout}\n  template:\n    metadata:\n      labels: {app: checkout}\n    spec:\n      containers:\n        - name: checkout\n          image: ghcr.io/example/checkout:latest\n  strategy:\n    canary:\n      steps: [{setWeight: 20}]\n";
+    let report = one(text);
+    let rules: Vec<&str> = report.findings.iter().map(|f| f.rule).collect();
+    assert_eq!(rules, ["image-tag-latest"], "{:#?}", report.findings);
+    assert_eq!(report.findings[0].object.as_ref().unwrap().kind, "Rollout");
+}

@@ -548,7 +548,18 @@ fn pod_template_of<'a>(object: &K8sObject<'a>) -> Option<(Option<&'a Node>, &'a 
         | "Job" => node.path(&["spec", "template"])?,
         "CronJob" => node.path(&["spec", "jobTemplate", "spec", "template"])?,
         "PodTemplate" => node.get("template")?,
-        _ => return None,
+        // Any other kind whose template holds containers makes pods too: Argo Rollouts,
+        // OpenShift DeploymentConfigs, Knative Services, operators' CronJob-like kinds.
+        _ => ["template", "jobTemplate.spec.template"]
+            .iter()
+            .filter_map(|path| {
+                let keys: Vec<&str> = std::iter::once("spec").chain(path.split('.')).collect();
+                node.path(&keys)
+            })
+            .find(|t| {
+                t.path(&["spec", "containers"])
+                    .is_some_and(|c| !c.items().is_empty())
+            })?,
     };
     Some((
         template.path(&["metadata", "labels"]),
