@@ -206,6 +206,19 @@ impl Rule for NetpolSelectsNothing {
         }
     }
 
+    fn related<'a>(ws: &Workspace<'a>, state: &Unmatched<'a>) -> Vec<crate::diagnostic::Related> {
+        let Some(t) = state.closest else {
+            return Vec::new();
+        };
+        let template = &ws.templates[t];
+        let object = ws.object_of(template);
+        vec![crate::diagnostic::Related {
+            file: object.file,
+            range: template.labels.map_or(object.anchor_range(), |l| l.span),
+            message: format!("the closest pod template, of {}", object.display()),
+        }]
+    }
+
     fn fix<'a>(ws: &Workspace<'a>, state: &Unmatched<'a>) -> Option<Fix> {
         let template = &ws.templates[state.closest?];
         let labels: Labels = template.label_pairs().into_iter().collect();
