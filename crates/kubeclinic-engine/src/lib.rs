@@ -9,6 +9,7 @@ pub mod labels;
 pub mod model;
 pub mod output;
 pub mod patch;
+pub mod provides;
 pub mod quantity;
 pub mod rule;
 pub mod rules;

@@ -194,6 +194,8 @@ pub struct Workspace<'a> {
     pub checker: &'a crate::settings::Checker,
     /// Every image pull failure, read once for all the image rules.
     pull_failures: std::cell::OnceCell<Vec<PullFailure>>,
+    /// The Secrets and ConfigMaps the set makes, directly or through a controller.
+    provided: std::cell::OnceCell<Vec<crate::provides::Provided>>,
     /// Every built-in object checked against the API's schema.
     shape_issues: std::cell::OnceCell<Vec<crate::rules::api::shape::Issue>>,
 }
@@ -330,6 +332,7 @@ impl<'a> Workspace<'a> {
             checker,
             pull_failures: std::cell::OnceCell::new(),
             shape_issues: std::cell::OnceCell::new(),
+            provided: std::cell::OnceCell::new(),
         }
     }
 
@@ -343,6 +346,12 @@ impl<'a> Workspace<'a> {
     pub fn pull_failures(&self) -> &[PullFailure] {
         self.pull_failures
             .get_or_init(|| crate::rules::images::pull_failure::failures(self))
+    }
+
+    /// The Secrets and ConfigMaps the set makes: its own, and those a SealedSecret, an
+    /// ExternalSecret or a cert-manager Certificate of the set makes.
+    pub fn provided(&self) -> &[crate::provides::Provided] {
+        self.provided.get_or_init(|| crate::provides::read(self))
     }
 
     /// What the API's schema says of every built-in object of the set.

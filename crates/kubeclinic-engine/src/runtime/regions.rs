@@ -232,7 +232,10 @@ fn breaks_manifest(clean: &str) -> bool {
     }
     match clean.split_once(':') {
         Some((key, rest)) => {
+            // Kubernetes objects' top-level keys are camelCase; `Events:` or `Name:` at
+            // column 0 is a describe.
             key.contains(' ')
+                || key.starts_with(|c: char| c.is_ascii_uppercase())
                 || !(rest.is_empty() || rest.starts_with(' ') || key.starts_with("http"))
         }
         None => true,

@@ -563,6 +563,28 @@ fn object_help(ws: &Workspace, problem: &Problem) -> String {
     let kind = source.kind();
     let name = problem.missing.name.as_deref().unwrap_or("<name>");
     let ns = problem.namespace().unwrap_or("<namespace>");
+    // Made by a controller from an object of the set: that object did not do its work.
+    let made = ws.provided().iter().find(|p| {
+        p.kind == kind
+            && p.name == name
+            && ws.objects[p.by].kind != kind
+            && same_namespace(&ws.objects[p.by], problem.namespace())
+    });
+    if let Some(made) = made {
+        let maker = &ws.objects[made.by];
+        let maker_name = maker.name.as_deref().unwrap_or("<name>");
+        let ns = maker.namespace.as_deref().unwrap_or(ns);
+        let check = match maker.kind.as_str() {
+            "ExternalSecret" => format!("check it synced (`kubectl describe externalsecret {maker_name} -n {ns}`: its Ready condition and events say why not; a missing SecretStore or a wrong remote key are the usual causes) and that the External Secrets operator runs"),
+            "SealedSecret" => format!("check the controller could unseal it (`kubectl describe sealedsecret {maker_name} -n {ns}`): a SealedSecret sealed for another cluster, namespace or name cannot be"),
+            _ => format!("check cert-manager issued it (`kubectl describe certificate {maker_name} -n {ns}`, then its CertificateRequest, Order and Challenge)"),
+        };
+        return format!(
+            "{kind} {name} is made by {} of your manifests ({}), and was not made yet: {check}.",
+            maker.display(),
+            ws.parsed.files[maker.file].path
+        );
+    }
     if let Some(object) =
         objects_of(ws, source, problem.namespace()).find(|o| o.name.as_deref() == Some(name))
     {
