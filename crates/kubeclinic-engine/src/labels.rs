@@ -1,8 +1,11 @@
-//! Label selectors as the API server evaluates them.
+//! Label selectors as the API server evaluates them, and the selector questions rules ask of
+//! the set: which pod templates a selector picks, and which comes closest when none does.
 
 use std::collections::BTreeMap;
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+
+use crate::model::Workspace;
 
 pub type Labels<'a> = BTreeMap<&'a str, &'a str>;
 
@@ -39,6 +42,111 @@ pub fn selects_everything(selector: &LabelSelector) -> bool {
             .is_none_or(Vec::is_empty)
 }
 
+/// Which pod templates of the set a selector picks, among those that can share the
+/// selecting object's namespace, and the closest one when it picks none.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Selection {
+    /// Templates (indexes into [`Workspace::templates`]) that can share the namespace.
+    pub candidates: Vec<usize>,
+    pub matched: Vec<usize>,
+    /// When nothing matched: the template sharing the most of the selector's labels.
+    pub closest: Option<usize>,
+}
+
+impl Workspace<'_> {
+    /// The pod templates `selector` (of the object `near`) picks. The namespace rule is
+    /// [`crate::model::K8sObject::may_share_namespace`]: an object without a namespace goes
+    /// wherever it is applied, so it can meet any other.
+    pub fn select(&self, selector: &LabelSelector, near: &crate::model::K8sObject) -> Selection {
+        let candidates: Vec<usize> = (0..self.templates.len())
+            .filter(|&t| self.object_of(&self.templates[t]).may_share_namespace(near))
+            .collect();
+        let matched: Vec<usize> = candidates
+            .iter()
+            .copied()
+            .filter(|&t| {
+                let labels: Labels = self.templates[t].label_pairs().into_iter().collect();
+                selector_matches(selector, &labels)
+            })
+            .collect();
+        let closest = if matched.is_empty() {
+            closest_template(self, selector, &candidates)
+        } else {
+            None
+        };
+        Selection {
+            candidates,
+            matched,
+            closest,
+        }
+    }
+}
+
+/// The template sharing the most of the selector's labels (same value counts double).
+pub fn closest_template(
+    ws: &Workspace,
+    selector: &LabelSelector,
+    candidates: &[usize],
+) -> Option<usize> {
+    let wanted = selector.match_labels.clone().unwrap_or_default();
+    candidates
+        .iter()
+        .map(|&t| {
+            let labels: Labels = ws.templates[t].label_pairs().into_iter().collect();
+            let score: usize = wanted
+                .iter()
+                .map(|(k, v)| match labels.get(k.as_str()) {
+                    Some(have) if have == v => 3,
+                    Some(have) if similar(have, v) => 2,
+                    Some(_) => 1,
+                    None => 0,
+                })
+                .sum();
+            (score, t)
+        })
+        // A shared key with an unrelated value (app=foo vs app=bar) is no evidence.
+        .filter(|(score, _)| *score >= 2)
+        .max_by_key(|(score, t)| (*score, std::cmp::Reverse(*t)))
+        .map(|(_, t)| t)
+}
+
+/// Values that share a word: `binance-extractor` and `binance-data-extractor`.
+fn similar(a: &str, b: &str) -> bool {
+    let words = |s: &str| {
+        s.split(['-', '_', '.'])
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    let (a, b) = (words(a), words(b));
+    a.iter().any(|w| w.len() > 2 && b.contains(w))
+}
+
+pub fn describe_selector(selector: &LabelSelector) -> String {
+    let mut parts: Vec<String> = selector
+        .match_labels
+        .iter()
+        .flatten()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    parts.extend(selector.match_expressions.iter().flatten().map(|r| {
+        let values = r.values.as_deref().unwrap_or_default().join(",");
+        match r.operator.as_str() {
+            "Exists" => r.key.clone(),
+            "DoesNotExist" => format!("!{}", r.key),
+            op => format!("{} {} ({values})", r.key, op.to_lowercase()),
+        }
+    }));
+    if selector
+        .match_expressions
+        .as_ref()
+        .is_none_or(Vec::is_empty)
+    {
+        format!("labels {}", parts.join(","))
+    } else {
+        format!("labels matching {}", parts.join(","))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,5 +167,29 @@ mod tests {
         assert!(selector_matches(&selector, &web));
         assert!(!selector_matches(&selector, &web_db));
         assert!(selects_everything(&LabelSelector::default()));
+    }
+
+    #[test]
+    fn the_set_answers_which_templates_a_selector_picks() {
+        use crate::model::{Parsed, Workspace};
+        let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api, namespace: shop}\nspec:\n  selector: {matchLabels: {app: shop-api}}\n  template:\n    metadata: {labels: {app: shop-api}}\n    spec: {containers: [{name: api, image: api:1}]}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: other, namespace: billing}\nspec:\n  selector: {matchLabels: {app: shop-api}}\n  template:\n    metadata: {labels: {app: shop-api}}\n    spec: {containers: [{name: api, image: api:1}]}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: api, namespace: shop}\nspec: {selector: {app: shop-apis}}\n";
+        let files = [crate::SourceFile::new("x.yaml", text)];
+        let parsed = Parsed::new(&files);
+        let ws = Workspace::new(&parsed);
+        let service = &ws.objects[2];
+        let exact = LabelSelector {
+            match_labels: Some([("app".to_string(), "shop-api".to_string())].into()),
+            match_expressions: None,
+        };
+        let picked = ws.select(&exact, service);
+        assert_eq!(picked.candidates, [0], "only the shop namespace's template");
+        assert_eq!(picked.matched, [0]);
+        let typo = LabelSelector {
+            match_labels: Some([("app".to_string(), "shop-apis".to_string())].into()),
+            match_expressions: None,
+        };
+        let missed = ws.select(&typo, service);
+        assert!(missed.matched.is_empty());
+        assert_eq!(missed.closest, Some(0));
     }
 }

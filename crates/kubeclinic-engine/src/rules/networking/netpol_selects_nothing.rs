@@ -3,7 +3,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
-use crate::labels::{selector_matches, selects_everything, Labels};
+use crate::labels::{describe_selector, selector_matches, selects_everything, Labels};
 use crate::model::Workspace;
 use crate::rule::Rule;
 use crate::text::TextRange;
@@ -130,17 +130,12 @@ impl Rule for NetpolSelectsNothing {
             if selects_everything(&selector) {
                 continue;
             }
-            let candidates: Vec<usize> = (0..ws.templates.len())
-                .filter(|&t| ws.object_of(&ws.templates[t]).may_share_namespace(policy))
-                .collect();
+            let selection = ws.select(&selector, policy);
             // With no pods of that namespace in the set, the pods may be defined elsewhere.
-            if candidates.is_empty() {
+            if selection.candidates.is_empty() {
                 continue;
             }
-            let matched = candidates.iter().any(|&t| {
-                let labels: Labels = ws.templates[t].label_pairs().into_iter().collect();
-                selector_matches(&selector, &labels)
-            });
+            let matched = !selection.matched.is_empty();
             // Operators build pods from custom resources (Prometheus, Alertmanager, sandbox
             // templates...) and copy labels from them: any `labels` map in one counts.
             let made_by_controller = ws.objects.iter().any(|o| {
@@ -153,7 +148,7 @@ impl Rule for NetpolSelectsNothing {
             if matched || made_by_controller {
                 continue;
             }
-            let closest = closest_template(ws, &selector, &candidates);
+            let closest = selection.closest;
             let under_default_deny = policies.iter().any(|(other, typed)| {
                 ws.objects[*other].may_share_namespace(policy) && is_default_deny(typed)
             });
@@ -312,71 +307,6 @@ fn is_default_deny(policy: &NetworkPolicy) -> bool {
     let denies_egress =
         types.iter().any(|t| t == "Egress") && spec.egress.as_ref().is_none_or(Vec::is_empty);
     denies_ingress || denies_egress
-}
-
-/// The template sharing the most of the selector's labels (same value counts double).
-fn closest_template(
-    ws: &Workspace,
-    selector: &LabelSelector,
-    candidates: &[usize],
-) -> Option<usize> {
-    let wanted = selector.match_labels.clone().unwrap_or_default();
-    candidates
-        .iter()
-        .map(|&t| {
-            let labels: Labels = ws.templates[t].label_pairs().into_iter().collect();
-            let score: usize = wanted
-                .iter()
-                .map(|(k, v)| match labels.get(k.as_str()) {
-                    Some(have) if have == v => 3,
-                    Some(have) if similar(have, v) => 2,
-                    Some(_) => 1,
-                    None => 0,
-                })
-                .sum();
-            (score, t)
-        })
-        // A shared key with an unrelated value (app=foo vs app=bar) is no evidence.
-        .filter(|(score, _)| *score >= 2)
-        .max_by_key(|(score, t)| (*score, std::cmp::Reverse(*t)))
-        .map(|(_, t)| t)
-}
-
-/// Values that share a word: `binance-extractor` and `binance-data-extractor`.
-fn similar(a: &str, b: &str) -> bool {
-    let words = |s: &str| {
-        s.split(['-', '_', '.'])
-            .map(str::to_string)
-            .collect::<Vec<_>>()
-    };
-    let (a, b) = (words(a), words(b));
-    a.iter().any(|w| w.len() > 2 && b.contains(w))
-}
-
-fn describe_selector(selector: &LabelSelector) -> String {
-    let mut parts: Vec<String> = selector
-        .match_labels
-        .iter()
-        .flatten()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect();
-    parts.extend(selector.match_expressions.iter().flatten().map(|r| {
-        let values = r.values.as_deref().unwrap_or_default().join(",");
-        match r.operator.as_str() {
-            "Exists" => r.key.clone(),
-            "DoesNotExist" => format!("!{}", r.key),
-            op => format!("{} {} ({values})", r.key, op.to_lowercase()),
-        }
-    }));
-    if selector
-        .match_expressions
-        .as_ref()
-        .is_none_or(Vec::is_empty)
-    {
-        format!("labels {}", parts.join(","))
-    } else {
-        format!("labels matching {}", parts.join(","))
-    }
 }
 
 /// The whole lines holding `start..end`, so deleting them leaves no blank line behind.
