@@ -59,6 +59,7 @@ pub const RETIRED: &[Retired] = &[
     r("extensions/v1beta1", "Ingress", 14, 22, NETWORKING, 19),
     r("apps/v1beta1", "Deployment", 9, 16, APPS, 9),
     r("apps/v1beta1", "StatefulSet", 9, 16, APPS, 9),
+    r("apps/v1beta1", "ReplicaSet", 9, 16, APPS, 9),
     r("apps/v1beta2", "Deployment", 9, 16, APPS, 9),
     r("apps/v1beta2", "StatefulSet", 9, 16, APPS, 9),
     r("apps/v1beta2", "DaemonSet", 9, 16, APPS, 9),
@@ -163,7 +164,7 @@ pub const RETIRED: &[Retired] = &[
     r(
         "apiregistration.k8s.io/v1beta1",
         "APIService",
-        19,
+        10,
         22,
         Some("apiregistration.k8s.io/v1"),
         10,
@@ -203,7 +204,7 @@ pub const RETIRED: &[Retired] = &[
     r(
         "storage.k8s.io/v1beta1",
         "StorageClass",
-        19,
+        6,
         22,
         Some("storage.k8s.io/v1"),
         6,
@@ -211,7 +212,7 @@ pub const RETIRED: &[Retired] = &[
     r(
         "storage.k8s.io/v1beta1",
         "VolumeAttachment",
-        19,
+        13,
         22,
         Some("storage.k8s.io/v1"),
         13,
@@ -227,10 +228,18 @@ pub const RETIRED: &[Retired] = &[
     r(
         "coordination.k8s.io/v1beta1",
         "Lease",
-        19,
+        14,
         22,
         Some("coordination.k8s.io/v1"),
         14,
+    ),
+    r(
+        "authentication.k8s.io/v1beta1",
+        "TokenReview",
+        6,
+        22,
+        Some("authentication.k8s.io/v1"),
+        6,
     ),
     r(
         "certificates.k8s.io/v1beta1",
@@ -270,7 +279,7 @@ pub const RETIRED: &[Retired] = &[
     r(
         "node.k8s.io/v1beta1",
         "RuntimeClass",
-        20,
+        22,
         25,
         Some("node.k8s.io/v1"),
         20,
