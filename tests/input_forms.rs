@@ -96,3 +96,14 @@ fn custom_kinds_with_a_pod_template_are_workloads() {
     assert_eq!(rules, ["image-tag-latest"], "{:#?}", report.findings);
     assert_eq!(report.findings[0].object.as_ref().unwrap().kind, "Rollout");
 }
+
+#[test]
+fn configuration_files_and_dry_run_output_are_judged_fairly() {
+    // Files that look like objects but are not served by the API: no unknown-kind.
+    let files = "apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n  - level: Metadata\n---\napiVersion: v1\nkind: Config\nclusters: []\n---\napiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\nkubernetesVersion: v1.29.0\n";
+    assert!(one(files).findings.is_empty(), "{:#?}", one(files).findings);
+    // `kubectl create --dry-run=client -o yaml` writes `status: {}`: still checked.
+    let dry_run = "apiVersion: v1\nkind: Pod\nmetadata:\n  creationTimestamp: null\n  name: web\nspec:\n  containers:\n  - image: nginx:1.27\n    name: web\n    imagePullPolicy: always\n    resources: {}\nstatus: {}\n";
+    let rules: Vec<&str> = one(dry_run).findings.iter().map(|f| f.rule).collect();
+    assert_eq!(rules, ["invalid-enum-value"]);
+}

@@ -125,6 +125,14 @@ impl K8sObject<'_> {
         }
     }
 
+    /// A live object from `kubectl get -o yaml|json`: it has a status the cluster wrote
+    /// (`status: {}` from `kubectl create --dry-run -o yaml` is no such status).
+    pub fn is_live(&self) -> bool {
+        self.node
+            .get("status")
+            .is_some_and(|s| !s.entries().is_empty())
+    }
+
     /// `kind/name` as kubectl writes it.
     pub fn display(&self) -> String {
         format!(

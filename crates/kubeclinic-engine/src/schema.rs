@@ -193,6 +193,15 @@ impl Schema {
         })
     }
 
+    /// True when some apiVersion of `group` (`apps`, `""` for the core group) is in the table.
+    pub fn serves_group(&self, group: &str) -> bool {
+        self.kinds.keys().any(|k| {
+            let api = k.rsplit_once('/').map_or("", |(api, _)| api);
+            let g = api.split_once('/').map_or("", |(g, _)| g);
+            g == group
+        })
+    }
+
     /// Every kind `api_version` serves, for suggestions.
     pub fn kinds_of<'s>(&'s self, api_version: &'s str) -> impl Iterator<Item = &'s str> + 's {
         self.kinds.keys().filter_map(move |k| {

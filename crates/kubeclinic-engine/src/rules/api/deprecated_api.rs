@@ -91,7 +91,7 @@ impl Rule for DeprecatedApi {
             .iter()
             .enumerate()
             // A live object from `kubectl get -o yaml` was served: the cluster still has it.
-            .filter(|(_, o)| o.node.get("status").is_none())
+            .filter(|(_, o)| !o.is_live())
             .filter_map(|(object, o)| {
                 let retired = retired(&o.api_version, &o.kind)?;
                 (target >= retired.deprecated_in).then_some(Retirement {

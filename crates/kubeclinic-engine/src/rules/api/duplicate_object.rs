@@ -67,7 +67,7 @@ impl Rule for DuplicateObject {
         let mut seen: HashMap<(usize, &str, &str, Option<&str>, &str), usize> = HashMap::new();
         for (i, o) in ws.objects.iter().enumerate() {
             // Live objects (`kubectl get` output) and events are the cluster's, not the set's.
-            if o.node.get("status").is_some() || o.kind == "Event" {
+            if o.is_live() || o.kind == "Event" {
                 continue;
             }
             let Some(name) = o.node.path(&["metadata", "name"]).and_then(|n| n.as_str()) else {

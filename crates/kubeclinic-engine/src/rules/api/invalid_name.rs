@@ -81,7 +81,7 @@ impl Rule for InvalidName {
     fn detect<'a>(ws: &Workspace<'a>) -> Vec<BadName> {
         let mut out = Vec::new();
         for (index, o) in ws.objects.iter().enumerate() {
-            if o.is_custom_resource() || o.node.get("status").is_some() {
+            if o.is_custom_resource() || o.is_live() {
                 continue;
             }
             let mut check = |node: &Node, what: &'static str, sort: Sort| {
@@ -140,7 +140,7 @@ impl Rule for InvalidName {
         }
         for c in &ws.containers {
             let o = &ws.objects[c.object];
-            if o.node.get("status").is_some() {
+            if o.is_live() {
                 continue;
             }
             let mut push = |node: &Node, what: &'static str, sort: Sort| {

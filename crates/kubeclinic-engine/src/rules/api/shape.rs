@@ -68,7 +68,7 @@ pub fn read(ws: &Workspace) -> Vec<Issue> {
         .clamp(s.oldest(), s.newest());
     let mut out = Vec::new();
     for (index, object) in ws.objects.iter().enumerate() {
-        if object.is_custom_resource() || object.node.get("status").is_some() {
+        if object.is_custom_resource() || object.is_live() {
             // Custom resources have their own schemas; a live object was accepted already.
             continue;
         }
@@ -118,8 +118,9 @@ fn unknown_kind(
         return None;
     }
     let group = o.api_version.split_once('/').map_or("", |(g, _)| g);
-    let built_in = group.is_empty() || group.ends_with(".k8s.io") || !group.contains('.');
-    if !built_in {
+    // Only groups the API serves: `audit.k8s.io` policies, kubeadm and kubelet configuration
+    // files and kubeconfigs (`v1` `Config`) are files, not objects.
+    if !s.serves_group(group) || (o.api_version == "v1" && o.kind == "Config") {
         return None;
     }
     let served = |api: &str| {
