@@ -4,39 +4,13 @@
 //! would check a folder. `KUBECLINIC_UPDATE=1` rewrites the snapshot.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use kubeclinic_engine::{check, LineIndex, Severity, SourceFile};
 
-fn corpus_dir() -> PathBuf {
-    std::env::var_os("KUBECLINIC_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/real")
-        })
-}
-
-fn collect(dir: &Path, sets: &mut BTreeMap<PathBuf, Vec<(PathBuf, String)>>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            collect(&path, sets);
-        } else if path
-            .extension()
-            .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
-        {
-            if let Ok(text) = std::fs::read_to_string(&path) {
-                sets.entry(dir.to_path_buf())
-                    .or_default()
-                    .push((path, text));
-            }
-        }
-    }
-}
+#[path = "support/corpus_files.rs"]
+mod corpus_files;
+use corpus_files::{collect, corpus_dir};
 
 #[test]
 fn the_corpus_raises_only_the_reviewed_findings() {

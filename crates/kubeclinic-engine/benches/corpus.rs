@@ -3,40 +3,14 @@
 //! and prints findings per rule and timings. Set `KUBECLINIC_CORPUS` to point elsewhere.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use kubeclinic_engine::{check, fix, Applicability, SourceFile};
 
-fn corpus_dir() -> PathBuf {
-    std::env::var_os("KUBECLINIC_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/real")
-        })
-}
-
-fn collect(dir: &Path, sets: &mut BTreeMap<PathBuf, Vec<SourceFile>>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            collect(&path, sets);
-        } else if path
-            .extension()
-            .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
-        {
-            if let Ok(text) = std::fs::read_to_string(&path) {
-                sets.entry(dir.to_path_buf())
-                    .or_default()
-                    .push(SourceFile::new(path.display().to_string(), text));
-            }
-        }
-    }
-}
+#[path = "../../../tests/support/corpus_files.rs"]
+mod corpus_files;
+use corpus_files::{collect, corpus_dir};
 
 fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
     let mut best = Duration::MAX;
@@ -52,8 +26,18 @@ fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
 
 fn main() {
     let dir = corpus_dir();
-    let mut sets = BTreeMap::new();
-    collect(&dir, &mut sets);
+    let mut raw = BTreeMap::new();
+    collect(&dir, &mut raw);
+    let sets: BTreeMap<PathBuf, Vec<SourceFile>> = raw
+        .into_iter()
+        .map(|(dir, files)| {
+            let inputs = files
+                .into_iter()
+                .map(|(path, text)| SourceFile::new(path.display().to_string(), text))
+                .collect();
+            (dir, inputs)
+        })
+        .collect();
     let files: usize = sets.values().map(Vec::len).sum();
     let bytes: usize = sets.values().flatten().map(|f| f.text.len()).sum();
     if files == 0 {

@@ -85,18 +85,7 @@ impl Rule for InvalidName {
                 continue;
             }
             let mut check = |node: &Node, what: &'static str, sort: Sort| {
-                let Some(value) = node.as_str() else { return };
-                if let Some(why) = problem(value, sort).filter(|_| !is_placeholder(value)) {
-                    out.push(BadName {
-                        object: index,
-                        file: o.file,
-                        range: node.span,
-                        what,
-                        value: value.to_string(),
-                        sort,
-                        why,
-                    });
-                }
+                out.extend(bad_name(index, o.file, node, what, sort));
             };
             let sort = match o.kind.as_str() {
                 // Names with their own rules: RBAC allows `system:` names, CRDs are
@@ -144,18 +133,7 @@ impl Rule for InvalidName {
                 continue;
             }
             let mut push = |node: &Node, what: &'static str, sort: Sort| {
-                let Some(value) = node.as_str() else { return };
-                if let Some(why) = problem(value, sort).filter(|_| !is_placeholder(value)) {
-                    out.push(BadName {
-                        object: c.object,
-                        file: o.file,
-                        range: node.span,
-                        what,
-                        value: value.to_string(),
-                        sort,
-                        why,
-                    });
-                }
+                out.extend(bad_name(c.object, o.file, node, what, sort));
             };
             if let Some(name) = c.node.get("name") {
                 push(name, "container name", Sort::Label);
@@ -204,6 +182,28 @@ impl Rule for InvalidName {
             vec![Edit::replace(b.file, b.range, name)],
         ))
     }
+}
+
+/// `node` as a name of `sort`, when it is one the API server refuses (placeholders left
+/// for a pipeline are `image-tag-placeholder`'s kind of problem, not this rule's).
+fn bad_name(
+    object: usize,
+    file: FileId,
+    node: &Node,
+    what: &'static str,
+    sort: Sort,
+) -> Option<BadName> {
+    let value = node.as_str()?;
+    let why = problem(value, sort).filter(|_| !is_placeholder(value))?;
+    Some(BadName {
+        object,
+        file,
+        range: node.span,
+        what,
+        value: value.to_string(),
+        sort,
+        why,
+    })
 }
 
 fn rules_of(sort: Sort) -> &'static str {
