@@ -297,3 +297,34 @@ fn suppressed_findings_are_counted_and_listed_on_request() {
     assert_eq!(json["suppressed"][0]["rule"], "image-tag-latest");
     assert_eq!(json["suppressed"][0]["line"], 10);
 }
+
+#[test]
+fn rule_options_reach_their_rule() {
+    let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: ghcr.io/example/web:main\n";
+    let out = kubeclinic(&["check", "-"], Some(text.as_bytes()));
+    assert!(!stdout(&out).contains("image-tag-latest"));
+    let out = kubeclinic(
+        &[
+            "check",
+            "--rule-option",
+            "image-tag-latest.movingTags=main,edge",
+            "-",
+        ],
+        Some(text.as_bytes()),
+    );
+    assert!(
+        stdout(&out).contains("warning[image-tag-latest]"),
+        "{}",
+        stdout(&out)
+    );
+    let out = kubeclinic(
+        &[
+            "check",
+            "--rule-option",
+            "image-tag-latest.moving=main",
+            "-",
+        ],
+        Some(text.as_bytes()),
+    );
+    assert_eq!(out.status.code(), Some(2));
+}

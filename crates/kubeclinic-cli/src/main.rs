@@ -39,6 +39,10 @@ struct RuleOptions {
     /// against it.
     #[arg(long, value_name = "VERSION")]
     kubernetes_version: Option<String>,
+    /// A rule's option: `--rule-option image-tag-latest.movingTags=main,stable` (repeatable;
+    /// `kubeclinic rules` lists each rule's options).
+    #[arg(long = "rule-option", value_name = "RULE.OPTION=VALUES")]
+    rule_options: Vec<String>,
     /// Registries (or registry paths) images may come from (comma-separated, repeatable).
     #[arg(
         long = "allowed-registry",
@@ -59,7 +63,30 @@ impl RuleOptions {
                 .ok_or_else(|| format!("--severity {item}: the level is error, warning or info"))?;
             severity.insert(rule.trim().to_string(), level);
         }
+        let mut options: std::collections::BTreeMap<
+            String,
+            std::collections::BTreeMap<String, Vec<String>>,
+        > = Default::default();
+        for item in &self.rule_options {
+            let bad = || {
+                format!("--rule-option {item}: write RULE.OPTION=VALUE[,VALUE...], such as image-tag-latest.movingTags=main")
+            };
+            let (name, values) = item.split_once('=').ok_or_else(bad)?;
+            let (rule, option) = name.split_once('.').ok_or_else(bad)?;
+            options
+                .entry(rule.trim().to_string())
+                .or_default()
+                .entry(option.trim().to_string())
+                .or_default()
+                .extend(
+                    values
+                        .split(',')
+                        .map(|v| v.trim().to_string())
+                        .filter(|v| !v.is_empty()),
+                );
+        }
         Checker::new(Settings {
+            options,
             profile: self.profile.into(),
             select: self.select.clone(),
             ignore: self.ignore.clone(),
@@ -259,6 +286,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                                 "reads": e.meta.reads,
                                 "profile": e.meta.profile,
                                 "explained_by": e.meta.explained_by,
+                                "options": e.meta.options,
                                 "docs": e.meta.markdown(),
                             })
                         })

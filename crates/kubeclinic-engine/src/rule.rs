@@ -75,6 +75,8 @@ pub struct RuleMeta {
     /// connection refused in its logs. Applied once, after every rule ran: a finding of one
     /// of these rules at this finding's place or evidence replaces it.
     pub explained_by: &'static [&'static str],
+    /// The options the rule takes (`Settings.options[<rule id>]`), each a list of strings.
+    pub options: &'static [RuleOption],
     /// The rule's doc comment: What it does / Why is this bad? / Example / Use instead / Fix safety.
     pub docs: &'static str,
 }
@@ -108,6 +110,13 @@ impl RuleMeta {
             .trim()
             .to_string()
     }
+}
+
+/// One option of a rule: its name and what it means.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct RuleOption {
+    pub name: &'static str,
+    pub description: &'static str,
 }
 
 /// The profile a rule declares, else the one its severity implies.
@@ -197,7 +206,8 @@ macro_rules! declare_rule {
             fix: $fix:ident,
             reads: $reads:ident
             $(, profile: $profile:ident)?
-            $(, explained_by: [$($by:literal),* $(,)?])? $(,)?
+            $(, explained_by: [$($by:literal),* $(,)?])?
+            $(, options: [$($option:literal => $option_doc:literal),* $(,)?])? $(,)?
         }
     ) => {
         $(#[doc = $doc])*
@@ -215,6 +225,7 @@ macro_rules! declare_rule {
                     $crate::diagnostic::Severity::$severity,
                 ),
                 explained_by: &[$($($by),*)?],
+                options: &[$($($crate::rule::RuleOption { name: $option, description: $option_doc }),*)?],
                 docs: concat!($($doc, "\n"),*),
             };
         }

@@ -90,6 +90,9 @@ pub struct Settings {
     /// Registries images may come from (`registry.example.com`, `ghcr.io/acme`); any
     /// registry when empty.
     pub allowed_registries: Vec<String>,
+    /// Options of single rules, by rule id then option name: `{"image-tag-latest":
+    /// {"movingTags": ["main", "stable"]}}`. Each rule lists the options it takes.
+    pub options: BTreeMap<String, BTreeMap<String, Vec<String>>>,
 }
 
 /// A setting that names something that does not exist.
@@ -138,6 +141,22 @@ impl Checker {
                 return Err(unknown_rule("severity", id));
             }
         }
+        for (id, options) in &settings.options {
+            let meta = crate::rules::find(id).ok_or_else(|| unknown_rule("options", id))?;
+            for name in options.keys() {
+                if !meta.options.iter().any(|o| o.name == name) {
+                    let known: Vec<&str> = meta.options.iter().map(|o| o.name).collect();
+                    return Err(SettingsError(format!(
+                        "options: {id} has no option `{name}` ({})",
+                        if known.is_empty() {
+                            "it takes none".to_string()
+                        } else {
+                            format!("it takes {}", known.join(", "))
+                        }
+                    )));
+                }
+            }
+        }
         let version = match &settings.kubernetes_version {
             None => KubeVersion::NEWEST,
             Some(text) => KubeVersion::parse(text).ok_or_else(|| {
@@ -177,6 +196,15 @@ impl Checker {
 
     pub fn kubernetes_version(&self) -> KubeVersion {
         self.version
+    }
+
+    /// A rule's option, empty when not set.
+    pub fn option(&self, rule: &str, name: &str) -> &[String] {
+        self.settings
+            .options
+            .get(rule)
+            .and_then(|o| o.get(name))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// The severity a finding of `rule` gets: the setting's, else the rule's own.
@@ -271,6 +299,30 @@ mod tests {
         .err()
         .unwrap();
         assert!(err.0.contains("kubernetesVersion"), "{err}");
+    }
+
+    #[test]
+    fn rule_options_are_checked_against_what_the_rule_takes() {
+        let with = |rule: &str, name: &str| {
+            Checker::new(Settings {
+                options: [(
+                    rule.to_string(),
+                    [(name.to_string(), vec!["main".to_string()])].into(),
+                )]
+                .into(),
+                ..Settings::default()
+            })
+        };
+        let checker = with("image-tag-latest", "movingTags").unwrap();
+        assert_eq!(checker.option("image-tag-latest", "movingTags"), ["main"]);
+        assert!(checker.option("image-tag-latest", "other").is_empty());
+        let err = with("image-tag-latest", "moving").err().unwrap();
+        assert!(err.0.contains("it takes movingTags"), "{err}");
+        assert!(with("oom-killed", "x")
+            .err()
+            .unwrap()
+            .0
+            .contains("it takes none"));
     }
 
     #[test]

@@ -8,7 +8,8 @@ use crate::text::TextRange;
 
 declare_rule! {
     /// ## What it does
-    /// Finds containers whose image is pinned to the moving tag `latest` (without a digest).
+    /// Finds containers whose image is pinned to the moving tag `latest` (without a digest),
+    /// and to the other moving tags the `movingTags` option lists (`main`, `stable`...).
     ///
     /// ## Why is this bad?
     /// `latest` names whatever was pushed last: two nodes can run different code under the
@@ -61,6 +62,9 @@ declare_rule! {
         severity: Warning,
         fix: Always,
         reads: Manifests,
+        options: [
+            "movingTags" => "Other tags your registries move like `latest` (`main`, `stable`, `edge`): reported the same way.",
+        ],
     }
 }
 
@@ -68,8 +72,10 @@ impl Rule for ImageTagLatest {
     type State<'a> = ImageUse<'a>;
 
     fn detect<'a>(ws: &Workspace<'a>) -> Vec<ImageUse<'a>> {
+        let moving = ws.checker.option("image-tag-latest", "movingTags");
         images_where(ws, |r| {
-            r.tag == Some("latest")
+            r.tag
+                .is_some_and(|t| t == "latest" || moving.iter().any(|m| m == t))
                 && r.digest.is_none()
                 && repository_placeholder(r.repository).is_none()
         })
@@ -85,11 +91,13 @@ impl Rule for ImageTagLatest {
     }
 
     fn fix<'a>(ws: &Workspace<'a>, state: &ImageUse<'a>) -> Option<Fix> {
-        let start = ImageReference::parse(state.image).tag_start?;
+        let reference = ImageReference::parse(state.image);
+        let start = reference.tag_start?;
+        let tag = reference.tag?;
         Some(placeholder_fix(
             ws,
             state,
-            TextRange::new(start, start + "latest".len()),
+            TextRange::new(start, start + tag.len()),
             PIN_PLACEHOLDER,
             "Pin the image to a released version (or a digest)".into(),
         ))
