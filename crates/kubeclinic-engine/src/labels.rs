@@ -42,6 +42,83 @@ pub fn selects_everything(selector: &LabelSelector) -> bool {
             .is_none_or(Vec::is_empty)
 }
 
+/// One requirement of a selector as written (`app: web` of `matchLabels`, an item of
+/// `matchExpressions`, an entry of a Service's plain `selector` map), with its bytes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Requirement<'a> {
+    pub key: &'a str,
+    pub range: crate::text::TextRange,
+    /// `key=value`, `key in (a,b)`, `!key` as people write them.
+    pub text: String,
+    expression: Option<k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelectorRequirement>,
+    value: Option<&'a str>,
+}
+
+impl Requirement<'_> {
+    /// True when `labels` meet this requirement.
+    pub fn holds(&self, labels: &Labels) -> bool {
+        match &self.expression {
+            Some(req) => selector_matches(
+                &LabelSelector {
+                    match_labels: None,
+                    match_expressions: Some(vec![req.clone()]),
+                },
+                labels,
+            ),
+            None => labels.get(self.key) == self.value.as_ref(),
+        }
+    }
+}
+
+/// The requirements of a selector node: a `LabelSelector` (`matchLabels`,
+/// `matchExpressions`), or a plain map of labels.
+pub fn requirements(node: &crate::yaml::Node) -> Vec<Requirement<'_>> {
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelectorRequirement;
+    fn pairs(map: &crate::yaml::Node) -> Vec<Requirement<'_>> {
+        map.string_map()
+            .into_iter()
+            .map(|(k, v, e)| Requirement {
+                key: k,
+                range: crate::text::TextRange::new(e.key.span.start, e.value.span.end),
+                text: format!("{k}={v}"),
+                expression: None,
+                value: Some(v),
+            })
+            .collect()
+    }
+    let labels = node.get("matchLabels");
+    let expressions = node.get("matchExpressions");
+    if labels.is_none() && expressions.is_none() {
+        return pairs(node);
+    }
+    let mut out = labels.map(pairs).unwrap_or_default();
+    for item in expressions
+        .map(crate::yaml::Node::items)
+        .unwrap_or_default()
+    {
+        let Ok(req) = crate::yaml::typed::<LabelSelectorRequirement>(item) else {
+            continue;
+        };
+        let Some(key) = item.get("key").and_then(crate::yaml::Node::as_str) else {
+            continue;
+        };
+        let values = req.values.as_deref().unwrap_or_default().join(",");
+        let text = match req.operator.as_str() {
+            "Exists" => key.to_string(),
+            "DoesNotExist" => format!("!{key}"),
+            op => format!("{key} {} ({values})", op.to_lowercase()),
+        };
+        out.push(Requirement {
+            key,
+            range: item.span,
+            text,
+            expression: Some(req),
+            value: None,
+        });
+    }
+    out
+}
+
 /// Which pod templates of the set a selector picks, among those that can share the
 /// selecting object's namespace, and the closest one when it picks none.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -191,5 +268,23 @@ mod tests {
         let missed = ws.select(&typo, service);
         assert!(missed.matched.is_empty());
         assert_eq!(missed.closest, Some(0));
+    }
+
+    #[test]
+    fn requirements_keep_their_bytes_and_say_which_fail() {
+        let text = "matchLabels:\n  app: web\n  tier: front\nmatchExpressions:\n  - {key: env, operator: In, values: [prod, staging]}\n";
+        let documents = crate::yaml::parse_region(text, crate::text::TextRange::new(0, text.len()));
+        let node = documents[0].root.as_ref().unwrap();
+        let reqs = requirements(node);
+        assert_eq!(reqs.len(), 3);
+        assert_eq!(&text[reqs[0].range.start..reqs[0].range.end], "app: web");
+        assert_eq!(reqs[2].text, "env in (prod,staging)");
+        let labels: Labels = [("app", "web"), ("tier", "back"), ("env", "prod")].into();
+        let failing: Vec<&str> = reqs
+            .iter()
+            .filter(|r| !r.holds(&labels))
+            .map(|r| r.key)
+            .collect();
+        assert_eq!(failing, ["tier"]);
     }
 }
