@@ -204,6 +204,8 @@ pub struct Workspace<'a> {
     pull_failures: std::cell::OnceCell<Vec<PullFailure>>,
     /// The Secrets and ConfigMaps the set makes, directly or through a controller.
     provided: std::cell::OnceCell<Vec<crate::provides::Provided>>,
+    /// Claims, ServiceAccounts and pull secrets the pod templates refer to.
+    references: std::cell::OnceCell<Vec<crate::provides::Referenced<'a>>>,
     /// Every built-in object checked against the API's schema.
     shape_issues: std::cell::OnceCell<Vec<crate::rules::api::shape::Issue>>,
 }
@@ -341,6 +343,7 @@ impl<'a> Workspace<'a> {
             pull_failures: std::cell::OnceCell::new(),
             shape_issues: std::cell::OnceCell::new(),
             provided: std::cell::OnceCell::new(),
+            references: std::cell::OnceCell::new(),
         }
     }
 
@@ -360,6 +363,12 @@ impl<'a> Workspace<'a> {
     /// ExternalSecret or a cert-manager Certificate of the set makes.
     pub fn provided(&self) -> &[crate::provides::Provided] {
         self.provided.get_or_init(|| crate::provides::read(self))
+    }
+
+    /// The claims, ServiceAccounts and image pull secrets the pod templates refer to.
+    pub fn references(&self) -> &[crate::provides::Referenced<'a>] {
+        self.references
+            .get_or_init(|| crate::provides::references(self))
     }
 
     /// What the API's schema says of every built-in object of the set.

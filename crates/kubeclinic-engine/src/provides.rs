@@ -1,6 +1,10 @@
-//! What the set creates in the cluster besides its objects themselves: Secrets that a
-//! SealedSecret, an ExternalSecret or a cert-manager Certificate makes, with their keys.
-//! Computed once per check ([`crate::model::Workspace::provided`]).
+//! What the set provides to pods, and what its pod templates refer to, computed once per
+//! check ([`crate::model::Workspace::provided`], [`crate::model::Workspace::references`]).
+//!
+//! Provided: ConfigMaps and Secrets with their keys (including the Secrets a SealedSecret, an
+//! ExternalSecret or a cert-manager Certificate makes), PersistentVolumeClaims,
+//! ServiceAccounts, and Services with their ports. Referenced: the ConfigMaps and Secrets a
+//! template reads, its claims, its ServiceAccount and its image pull secrets.
 
 use crate::model::{K8sObject, Workspace};
 use crate::yaml::Node;
@@ -8,13 +12,13 @@ use crate::yaml::Node;
 /// A Secret or ConfigMap the set makes, and what makes it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Provided {
-    /// `Secret` or `ConfigMap`.
+    /// `Secret`, `ConfigMap`, `PersistentVolumeClaim`, `ServiceAccount` or `Service`.
     pub kind: &'static str,
     pub name: String,
     pub namespace: Option<String>,
     /// Index of the object that makes it, in [`Workspace::objects`].
     pub by: usize,
-    /// The keys it will hold, when the maker says.
+    /// The keys it will hold, when the maker says; a Service's port names and numbers.
     pub keys: Option<Vec<String>>,
 }
 
@@ -27,6 +31,9 @@ pub fn read(ws: &Workspace) -> Vec<Provided> {
             "SealedSecret" if o.api_version.starts_with("bitnami.com/") => sealed(o),
             "ExternalSecret" if o.api_version.starts_with("external-secrets.io/") => external(o),
             "Certificate" if o.api_version.starts_with("cert-manager.io/") => certificate(o),
+            "PersistentVolumeClaim" => o.name.clone().map(|n| ("PersistentVolumeClaim", n, None)),
+            "ServiceAccount" => o.name.clone().map(|n| ("ServiceAccount", n, None)),
+            "Service" => service(o),
             _ => None,
         };
         if let Some((kind, name, keys)) = provided {
@@ -107,6 +114,24 @@ fn external(o: &K8sObject) -> Made {
     Some(("Secret", name, keys))
 }
 
+/// A Service, with its ports' names and numbers as keys.
+fn service(o: &K8sObject) -> Made {
+    let mut ports = Vec::new();
+    for port in o
+        .node
+        .path(&["spec", "ports"])
+        .map(Node::items)
+        .unwrap_or_default()
+    {
+        for field in ["name", "port"] {
+            if let Some(value) = port.get(field).and_then(Node::as_scalar) {
+                ports.push(value.text.clone());
+            }
+        }
+    }
+    Some(("Service", o.name.clone()?, Some(ports)))
+}
+
 /// `spec.secretName`, holding `tls.crt`, `tls.key` and `ca.crt`.
 fn certificate(o: &K8sObject) -> Made {
     let name = o
@@ -118,6 +143,66 @@ fn certificate(o: &K8sObject) -> Made {
         name.to_string(),
         Some(vec!["tls.crt".into(), "tls.key".into(), "ca.crt".into()]),
     ))
+}
+
+/// What a pod template refers to, besides ConfigMaps and Secrets (those are
+/// [`crate::rules::configuration::Reference`]s, with their keys).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Referenced<'a> {
+    /// Index into [`Workspace::templates`].
+    pub template: usize,
+    /// `PersistentVolumeClaim`, `ServiceAccount` or `Secret` (an image pull secret).
+    pub kind: &'static str,
+    /// The name's scalar.
+    pub name: &'a Node,
+    /// `volume data`, `serviceAccountName`, `imagePullSecrets`.
+    pub via: String,
+}
+
+/// Claims, ServiceAccounts and pull secrets of every pod template.
+pub fn references<'a>(ws: &Workspace<'a>) -> Vec<Referenced<'a>> {
+    let mut out = Vec::new();
+    for (template, t) in ws.templates.iter().enumerate() {
+        for volume in t.spec.get("volumes").map(Node::items).unwrap_or_default() {
+            if let Some(claim) = volume.path(&["persistentVolumeClaim", "claimName"]) {
+                let name = volume.get("name").and_then(Node::as_str).unwrap_or("?");
+                out.push(Referenced {
+                    template,
+                    kind: "PersistentVolumeClaim",
+                    name: claim,
+                    via: format!("volume {name}"),
+                });
+            }
+        }
+        if let Some(sa) = t
+            .spec
+            .get("serviceAccountName")
+            .or_else(|| t.spec.get("serviceAccount"))
+        {
+            out.push(Referenced {
+                template,
+                kind: "ServiceAccount",
+                name: sa,
+                via: "serviceAccountName".into(),
+            });
+        }
+        for secret in t
+            .spec
+            .get("imagePullSecrets")
+            .map(Node::items)
+            .unwrap_or_default()
+        {
+            if let Some(name) = secret.get("name") {
+                out.push(Referenced {
+                    template,
+                    kind: "Secret",
+                    name,
+                    via: "imagePullSecrets".into(),
+                });
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -138,5 +223,31 @@ mod tests {
         assert_eq!(p[0].keys.as_deref(), Some(&["password".to_string()][..]));
         assert_eq!(p[1].name, "api-token");
         assert_eq!(p[2].name, "web-tls");
+    }
+
+    #[test]
+    fn templates_refer_to_claims_accounts_and_pull_secrets() {
+        let text = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db}\nspec:\n  serviceName: db\n  selector: {matchLabels: {app: db}}\n  template:\n    metadata: {labels: {app: db}}\n    spec:\n      serviceAccountName: db-runner\n      imagePullSecrets: [{name: regcred}]\n      volumes:\n        - name: data\n          persistentVolumeClaim: {claimName: db-data}\n      containers: [{name: db, image: postgres:16}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: db}\nspec:\n  ports: [{name: pg, port: 5432}]\n";
+        let files = [SourceFile::new("x.yaml", text)];
+        let parsed = Parsed::new(&files);
+        let ws = Workspace::new(&parsed);
+        let kinds: Vec<(&str, &str)> = ws
+            .references()
+            .iter()
+            .map(|r| (r.kind, r.name.as_str().unwrap()))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("PersistentVolumeClaim", "db-data"),
+                ("ServiceAccount", "db-runner"),
+                ("Secret", "regcred")
+            ]
+        );
+        let service = ws.provided().iter().find(|p| p.kind == "Service").unwrap();
+        assert_eq!(
+            service.keys.as_deref(),
+            Some(&["pg".to_string(), "5432".to_string()][..])
+        );
     }
 }

@@ -6,7 +6,6 @@ use crate::diagnostic::{Applicability, Diagnostic, Fix};
 use crate::model::Workspace;
 use crate::patch::{set_path, Value};
 use crate::rule::Rule;
-use crate::yaml::Node;
 
 declare_rule! {
     /// ## What it does
@@ -168,15 +167,12 @@ fn help(ws: &Workspace, f: &PullFailure, registry: &str) -> String {
         );
     }
     let used: Vec<&str> = manifest_container(ws, f)
-        .and_then(|c| {
-            ws.templates[ws.containers[c].template]
-                .spec
-                .get("imagePullSecrets")
-        })
-        .map(|list| {
-            list.items()
+        .map(|c| {
+            let template = ws.containers[c].template;
+            ws.references()
                 .iter()
-                .filter_map(|s| s.get("name").and_then(Node::as_str))
+                .filter(|r| r.template == template && r.via == "imagePullSecrets")
+                .filter_map(|r| r.name.as_str())
                 .collect()
         })
         .unwrap_or_default();

@@ -411,14 +411,11 @@ fn claims_of(ws: &Workspace, observed: Option<&Observed>, subject: &Subject) -> 
         .unwrap_or_default();
     if claims.is_empty() {
         if let Some(template) = template_of(ws, subject, None) {
-            let spec = ws.templates[template].spec;
             claims.extend(
-                spec.get("volumes")
-                    .map(Node::items)
-                    .unwrap_or_default()
+                ws.references()
                     .iter()
-                    .filter_map(|v| v.path(&["persistentVolumeClaim", "claimName"]))
-                    .filter_map(Node::as_str)
+                    .filter(|r| r.template == template && r.kind == "PersistentVolumeClaim")
+                    .filter_map(|r| r.name.as_str())
                     .map(String::from),
             );
             let object = ws.object_of(&ws.templates[template]);
