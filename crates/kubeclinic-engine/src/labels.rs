@@ -287,4 +287,24 @@ mod tests {
             .collect();
         assert_eq!(failing, ["tier"]);
     }
+
+    #[test]
+    fn an_object_without_a_namespace_goes_where_its_input_goes() {
+        use crate::model::{Parsed, Workspace};
+        let shop = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api, namespace: shop}\nspec:\n  selector: {matchLabels: {app: api}}\n  template:\n    metadata: {labels: {app: api}}\n    spec: {containers: [{name: api, image: api:1}]}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: api}\nspec: {selector: {app: api}}\n";
+        let billing = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api, namespace: billing}\nspec:\n  selector: {matchLabels: {app: api}}\n  template:\n    metadata: {labels: {app: api}}\n    spec: {containers: [{name: api, image: api:1}]}\n";
+        let files = [
+            crate::SourceFile::new("shop.yaml", shop),
+            crate::SourceFile::new("billing.yaml", billing),
+        ];
+        let parsed = Parsed::new(&files);
+        let ws = Workspace::new(&parsed);
+        let service = &ws.objects[1];
+        assert_eq!(service.effective_namespace(), Some("shop"));
+        let selector = LabelSelector {
+            match_labels: Some([("app".to_string(), "api".to_string())].into()),
+            match_expressions: None,
+        };
+        assert_eq!(ws.select(&selector, service).matched, [0]);
+    }
 }

@@ -96,6 +96,9 @@ pub struct K8sObject<'a> {
     pub namespace: Option<String>,
     /// Helm's `# Source: chart/templates/x.yaml` comment above the object, if any.
     pub helm_source: Option<String>,
+    /// For an object without a namespace, the one namespace all the others of its input
+    /// name, if they agree.
+    pub implied_namespace: Option<String>,
 }
 
 impl K8sObject<'_> {
@@ -125,6 +128,14 @@ impl K8sObject<'_> {
         }
     }
 
+    /// The namespace the object goes to: its own, else the one every other namespaced object
+    /// of its input names (applied together, they go to one place), else none known.
+    pub fn effective_namespace(&self) -> Option<&str> {
+        self.namespace
+            .as_deref()
+            .or(self.implied_namespace.as_deref())
+    }
+
     /// A live object from `kubectl get -o yaml|json`: it has a status the cluster wrote
     /// (`status: {}` from `kubectl create --dry-run -o yaml` is no such status).
     pub fn is_live(&self) -> bool {
@@ -145,7 +156,7 @@ impl K8sObject<'_> {
     /// True when both objects could live in the same namespace. An object without a
     /// namespace goes wherever it is applied, so it can meet any other.
     pub fn may_share_namespace(&self, other: &K8sObject) -> bool {
-        match (&self.namespace, &other.namespace) {
+        match (self.effective_namespace(), other.effective_namespace()) {
             (Some(a), Some(b)) => a == b,
             _ => true,
         }
@@ -241,6 +252,24 @@ impl<'a> Workspace<'a> {
                 let Some(root) = &document.root else { continue };
                 let helm_source = helm_source(&text[document.range.start..document.range.end]);
                 collect_objects(file, root, helm_source, &mut objects);
+            }
+        }
+        // One namespace rule: an object without one goes where the rest of its input goes,
+        // when the rest agree on one (cluster-scoped kinds name none and do not vote).
+        for file in 0..parsed.files.len() {
+            let mut named = objects
+                .iter()
+                .filter(|o| o.file == file)
+                .filter_map(|o| o.namespace.as_deref());
+            let Some(first) = named.next() else { continue };
+            if named.all(|n| n == first) {
+                let first = first.to_string();
+                for o in objects
+                    .iter_mut()
+                    .filter(|o| o.file == file && o.namespace.is_none())
+                {
+                    o.implied_namespace = Some(first.clone());
+                }
             }
         }
         let mut templates = Vec::new();
@@ -559,6 +588,7 @@ fn collect_objects<'a>(
         name: field("name").or_else(|| field("generateName")),
         namespace: field("namespace"),
         helm_source,
+        implied_namespace: None,
     });
 }
 
