@@ -148,8 +148,12 @@ fn every_rule_has_fixtures_and_snapshots() {
 
 #[test]
 fn every_fix_parses_cures_keeps_comments_and_is_idempotent() {
-    for entry in rules::REGISTRY.iter() {
-        let file = load(&fixture(&fixtures_dir().join(entry.meta.id), "invalid"));
+    for (entry, path) in rules::REGISTRY.iter().flat_map(|e| {
+        invalid_fixtures(&fixtures_dir().join(e.meta.id))
+            .into_iter()
+            .map(move |p| (e, p))
+    }) {
+        let file = load(&path);
         let files = [file.clone()];
         let checker = checker_for(entry.meta.id);
         let report = checker.check(&files);
@@ -272,4 +276,17 @@ fn the_crash_loop_example_has_one_finding_per_root_cause() {
         "bot-crashloop",
         snapshot_text(kubeclinic_engine::settings::default_checker(), &file),
     );
+}
+
+/// Every `invalid*` fixture of a rule (`invalid.yaml`, `invalid-json.yaml`, `invalid.txt`...).
+fn invalid_fixtures(dir: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    out.retain(|p| {
+        let name = p.file_name().unwrap().to_string_lossy().to_string();
+        name.starts_with("invalid") && (name.ends_with(".yaml") || name.ends_with(".txt"))
+    });
+    out.sort();
+    out
 }
