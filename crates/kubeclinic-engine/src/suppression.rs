@@ -137,6 +137,9 @@ fn rule_list(value: &str) -> Option<Vec<String>> {
 /// `# kubeclinic: ignore[rule-a]` at the end of a line covers that line; alone on its line,
 /// the next line.
 fn comment_scopes(text: &str, file: FileId, out: &mut Vec<Scope>) {
+    if !text.contains(COMMENT) {
+        return;
+    }
     let mut start = 0;
     let mut pending: Option<(Option<Vec<String>>, usize)> = None;
     for (number, line) in text.split_inclusive('\n').enumerate() {

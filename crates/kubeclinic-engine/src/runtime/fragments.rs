@@ -111,7 +111,7 @@ struct Plain {
 
 fn plain(line: &Line) -> Plain {
     let clean = line.clean.replace('\t', "    ");
-    let mut t = clean.as_str();
+    let mut t: &str = &clean;
     // `> ` quotes (possibly nested) and list bullets.
     loop {
         let trimmed = t.trim_start();

@@ -253,7 +253,7 @@ pub fn read(text: &str) -> Runtime {
                         .filter(|l| !l.clean.trim().is_empty())
                         .map(|l| LogLine {
                             line: l.range,
-                            text: l.clean.clone(),
+                            text: l.clean.to_string(),
                             pod: logs_context.0.clone(),
                             container: logs_context.1.clone(),
                         }),

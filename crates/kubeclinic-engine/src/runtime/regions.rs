@@ -34,8 +34,9 @@ pub struct Line<'a> {
     /// Byte range of the raw line (without its terminator) in the input.
     pub range: TextRange,
     pub raw: &'a str,
-    /// The line as a person sees it: no colour codes, tabs kept.
-    pub clean: String,
+    /// The line as a person sees it: no colour codes, tabs kept. Borrowed unless colour
+    /// codes had to go.
+    pub clean: std::borrow::Cow<'a, str>,
 }
 
 impl Line<'_> {
@@ -70,9 +71,9 @@ pub fn lines(text: &str) -> Vec<Line<'_>> {
     out
 }
 
-pub fn strip_ansi(text: &str) -> String {
+pub fn strip_ansi(text: &str) -> std::borrow::Cow<'_, str> {
     if !text.contains('\u{1b}') {
-        return text.to_string();
+        return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
@@ -90,12 +91,21 @@ pub fn strip_ansi(text: &str) -> String {
         }
         out.push(c);
     }
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 /// A shell prompt or a bare kubectl command: `$ kubectl describe pod x`, `root@host:~# k get ev`.
 pub fn is_command(clean: &str) -> bool {
     let t = clean.trim_start();
+    // Most lines are neither a bare `kubectl ...` nor hold a prompt's mark near their start:
+    // say so without searching them (this runs for every line of every paste).
+    let marked = t
+        .bytes()
+        .take(64)
+        .any(|b| matches!(b, b'$' | b'#' | b'>' | b'%' | 0xE2));
+    if !marked && !t.starts_with("kubectl") {
+        return false;
+    }
     let after_prompt = ["$ ", "# ", "> ", "% ", "❯ ", "PS> "]
         .iter()
         .find_map(|p| t.find(p).filter(|&i| i < 60).map(|i| &t[i + p.len()..]));
@@ -288,12 +298,15 @@ pub fn carve(text: &str) -> Vec<Region> {
     let mut current: Option<RegionKind> = None;
     let mut pending: Option<usize> = None;
     for (i, line) in lines.iter().enumerate() {
-        let clean = line.clean.as_str();
-        let next = lines.get(i + 1).map(|l| l.clean.as_str());
+        let clean = line.clean.as_ref();
+        let next = lines.get(i + 1).map(|l| l.clean.as_ref());
         let blank = clean.trim().is_empty();
         let comment =
             clean.starts_with('#') && !is_command(clean) && !clean.starts_with("# Source:");
-        let starts = if is_command(clean) {
+        // An indented line inside a manifest is the manifest's (or an event row, which
+        // `breaks_manifest` sees): no prompt to look for.
+        let body = current == Some(RegionKind::Manifest) && clean.starts_with([' ', '\t']);
+        let starts = if !body && is_command(clean) {
             Some(RegionKind::Command)
         } else if is_describe_start(clean, next) {
             Some(RegionKind::Describe)
