@@ -157,6 +157,49 @@ impl Workspace<'_> {
             closest,
         }
     }
+
+    /// True when a custom resource that can share `near`'s namespace holds a `labels` map the
+    /// selector matches: operators (Prometheus, Alertmanager, sandbox templates...) build
+    /// pods from custom resources and copy labels from them.
+    pub fn made_by_controller(
+        &self,
+        selector: &LabelSelector,
+        near: &crate::model::K8sObject,
+    ) -> bool {
+        self.objects.iter().any(|o| {
+            o.may_share_namespace(near)
+                && o.is_custom_resource()
+                && label_maps(o.node, 0)
+                    .into_iter()
+                    .any(|labels| selector_matches(selector, &labels))
+        })
+    }
+}
+
+/// Every `labels` mapping inside `node`, however deep (bounded).
+pub fn label_maps(node: &crate::yaml::Node, depth: usize) -> Vec<Labels<'_>> {
+    if depth > 12 {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for entry in node.entries() {
+        if entry.key.as_str() == Some("labels") {
+            out.push(
+                entry
+                    .value
+                    .string_map()
+                    .into_iter()
+                    .map(|(k, v, _)| (k, v))
+                    .collect(),
+            );
+        } else {
+            out.extend(label_maps(&entry.value, depth + 1));
+        }
+    }
+    for item in node.items() {
+        out.extend(label_maps(item, depth + 1));
+    }
+    out
 }
 
 /// The template sharing the most of the selector's labels (same value counts double).
@@ -188,7 +231,7 @@ pub fn closest_template(
 }
 
 /// Values that share a word: `binance-extractor` and `binance-data-extractor`.
-fn similar(a: &str, b: &str) -> bool {
+pub fn similar(a: &str, b: &str) -> bool {
     let words = |s: &str| {
         s.split(['-', '_', '.'])
             .map(str::to_string)

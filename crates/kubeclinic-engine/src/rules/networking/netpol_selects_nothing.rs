@@ -3,7 +3,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
-use crate::labels::{describe_selector, selector_matches, selects_everything, Labels};
+use crate::labels::{describe_selector, selects_everything, Labels};
 use crate::model::Workspace;
 use crate::rule::Rule;
 use crate::text::TextRange;
@@ -138,13 +138,7 @@ impl Rule for NetpolSelectsNothing {
             let matched = !selection.matched.is_empty();
             // Operators build pods from custom resources (Prometheus, Alertmanager, sandbox
             // templates...) and copy labels from them: any `labels` map in one counts.
-            let made_by_controller = ws.objects.iter().any(|o| {
-                o.may_share_namespace(policy)
-                    && o.is_custom_resource()
-                    && label_maps(o.node, 0)
-                        .into_iter()
-                        .any(|labels| selector_matches(&selector, &labels))
-            });
+            let made_by_controller = ws.made_by_controller(&selector, policy);
             if matched || made_by_controller {
                 continue;
             }
@@ -285,32 +279,6 @@ impl Rule for NetpolSelectsNothing {
             edits,
         ))
     }
-}
-
-/// Every `labels` mapping inside `node`, however deep (bounded).
-fn label_maps(node: &Node, depth: usize) -> Vec<Labels<'_>> {
-    if depth > 12 {
-        return Vec::new();
-    }
-    let mut out = Vec::new();
-    for entry in node.entries() {
-        if entry.key.as_str() == Some("labels") {
-            out.push(
-                entry
-                    .value
-                    .string_map()
-                    .into_iter()
-                    .map(|(k, v, _)| (k, v))
-                    .collect(),
-            );
-        } else {
-            out.extend(label_maps(&entry.value, depth + 1));
-        }
-    }
-    for item in node.items() {
-        out.extend(label_maps(item, depth + 1));
-    }
-    out
 }
 
 /// A policy whose empty selector covers every pod and that allows nothing in some direction.
