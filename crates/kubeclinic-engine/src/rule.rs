@@ -24,6 +24,8 @@ pub enum Category {
     Security,
     /// The cluster runs something else than the manifests say.
     Drift,
+    /// Workloads' own consistency: selectors, resources, environment, schedules.
+    Workloads,
 }
 
 impl Category {
@@ -39,6 +41,7 @@ impl Category {
             Category::Storage => "storage",
             Category::Security => "security",
             Category::Drift => "drift",
+            Category::Workloads => "workloads",
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod scheduling;
 pub mod security;
 pub mod storage;
 pub mod syntax;
+pub mod workloads;
 
 use std::sync::LazyLock;
 
@@ -30,6 +31,7 @@ pub static REGISTRY: LazyLock<Vec<RuleEntry>> = LazyLock::new(|| {
         storage::RULES,
         security::RULES,
         drift::RULES,
+        workloads::RULES,
     ]
     .concat()
 });
