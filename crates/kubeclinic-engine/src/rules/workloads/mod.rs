@@ -1,9 +1,13 @@
 //! Workloads and their own consistency: selectors, resources, environment, schedules.
 
+pub mod duplicate_env_var;
+pub mod requests_exceed_limits;
 pub mod selector_template_mismatch;
 
 use crate::rule::RuleEntry;
 
-pub const RULES: &[RuleEntry] = &[RuleEntry::of::<
-    selector_template_mismatch::SelectorTemplateMismatch,
->()];
+pub const RULES: &[RuleEntry] = &[
+    RuleEntry::of::<selector_template_mismatch::SelectorTemplateMismatch>(),
+    RuleEntry::of::<requests_exceed_limits::RequestsExceedLimits>(),
+    RuleEntry::of::<duplicate_env_var::DuplicateEnvVar>(),
+];
