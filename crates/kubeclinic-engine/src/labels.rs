@@ -119,6 +119,45 @@ pub fn requirements(node: &crate::yaml::Node) -> Vec<Requirement<'_>> {
     out
 }
 
+/// Secondary labels for a selector that misses the pod template `closest`: that template's
+/// labels, and each requirement of the selector (in `file`) it fails, with what it has.
+pub fn closest_labels(
+    ws: &Workspace,
+    file: crate::diagnostic::FileId,
+    selector: &crate::yaml::Node,
+    closest: usize,
+) -> Vec<crate::diagnostic::Related> {
+    use crate::diagnostic::Related;
+    let template = &ws.templates[closest];
+    let object = ws.object_of(template);
+    let labels: Labels = template.label_pairs().into_iter().collect();
+    let mut out = vec![Related {
+        file: object.file,
+        range: template.labels.map_or(object.anchor_range(), |l| l.span),
+        message: format!("the closest pod template, of {}", object.display()),
+    }];
+    out.extend(
+        requirements(selector)
+            .into_iter()
+            .filter(|r| !r.holds(&labels))
+            .map(|r| Related {
+                file,
+                range: r.range,
+                message: match labels.get(r.key) {
+                    Some(have) => format!(
+                        "`{}` is not met: the closest template has {}={have}",
+                        r.text, r.key
+                    ),
+                    None => format!(
+                        "`{}` is not met: the closest template has no label {}",
+                        r.text, r.key
+                    ),
+                },
+            }),
+    );
+    out
+}
+
 /// Which pod templates of the set a selector picks, among those that can share the
 /// selecting object's namespace, and the closest one when it picks none.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -196,39 +196,15 @@ impl Rule for NetpolSelectsNothing {
     }
 
     fn related<'a>(ws: &Workspace<'a>, state: &Unmatched<'a>) -> Vec<crate::diagnostic::Related> {
-        let Some(t) = state.closest else {
-            return Vec::new();
-        };
-        let template = &ws.templates[t];
-        let object = ws.object_of(template);
-        let policy = &ws.objects[state.policy];
-        let labels: Labels = template.label_pairs().into_iter().collect();
-        let mut out = vec![crate::diagnostic::Related {
-            file: object.file,
-            range: template.labels.map_or(object.anchor_range(), |l| l.span),
-            message: format!("the closest pod template, of {}", object.display()),
-        }];
-        // Which of the selector's requirements that template fails, each at its bytes.
-        out.extend(
-            crate::labels::requirements(state.selector_node)
-                .into_iter()
-                .filter(|r| !r.holds(&labels))
-                .map(|r| crate::diagnostic::Related {
-                    file: policy.file,
-                    range: r.range,
-                    message: match labels.get(r.key) {
-                        Some(have) => format!(
-                            "`{}` is not met: the closest template has {}={have}",
-                            r.text, r.key
-                        ),
-                        None => format!(
-                            "`{}` is not met: the closest template has no label {}",
-                            r.text, r.key
-                        ),
-                    },
-                }),
-        );
-        out
+        match state.closest {
+            Some(t) => crate::labels::closest_labels(
+                ws,
+                ws.objects[state.policy].file,
+                state.selector_node,
+                t,
+            ),
+            None => Vec::new(),
+        }
     }
 
     fn fix<'a>(ws: &Workspace<'a>, state: &Unmatched<'a>) -> Option<Fix> {

@@ -198,38 +198,15 @@ impl Rule for ServiceSelectsNothing {
     }
 
     fn related<'a>(ws: &Workspace<'a>, state: &Unselected<'a>) -> Vec<Related> {
-        let Some(t) = state.closest else {
-            return Vec::new();
-        };
-        let template = &ws.templates[t];
-        let object = ws.object_of(template);
-        let service = &ws.objects[state.service];
-        let labels: Labels = template.label_pairs().into_iter().collect();
-        let mut out = vec![Related {
-            file: object.file,
-            range: template.labels.map_or(object.anchor_range(), |l| l.span),
-            message: format!("the closest pod template, of {}", object.display()),
-        }];
-        out.extend(
-            requirements(state.selector_node)
-                .into_iter()
-                .filter(|r| !r.holds(&labels))
-                .map(|r| Related {
-                    file: service.file,
-                    range: r.range,
-                    message: match labels.get(r.key) {
-                        Some(have) => format!(
-                            "`{}` is not met: the closest template has {}={have}",
-                            r.text, r.key
-                        ),
-                        None => format!(
-                            "`{}` is not met: the closest template has no label {}",
-                            r.text, r.key
-                        ),
-                    },
-                }),
-        );
-        out
+        match state.closest {
+            Some(t) => crate::labels::closest_labels(
+                ws,
+                ws.objects[state.service].file,
+                state.selector_node,
+                t,
+            ),
+            None => Vec::new(),
+        }
     }
 
     fn fix<'a>(ws: &Workspace<'a>, state: &Unselected<'a>) -> Option<Fix> {
