@@ -1,6 +1,7 @@
 //! Workloads and their own consistency: selectors, resources, environment, schedules.
 
 pub mod duplicate_env_var;
+pub mod hpa_target_missing;
 pub mod invalid_cron;
 pub mod requests_exceed_limits;
 pub mod selector_template_mismatch;
@@ -12,4 +13,5 @@ pub const RULES: &[RuleEntry] = &[
     RuleEntry::of::<requests_exceed_limits::RequestsExceedLimits>(),
     RuleEntry::of::<duplicate_env_var::DuplicateEnvVar>(),
     RuleEntry::of::<invalid_cron::InvalidCron>(),
+    RuleEntry::of::<hpa_target_missing::HpaTargetMissing>(),
 ];
