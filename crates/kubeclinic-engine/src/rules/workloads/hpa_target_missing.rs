@@ -9,8 +9,8 @@ declare_rule! {
     /// ## What it does
     /// Finds HorizontalPodAutoscalers whose `scaleTargetRef` names a workload the set does not
     /// have while one of that kind in the namespace has a near name (a typo: `checkout` for
-    /// `checkout-api`), and names it. When no workload of the set comes close, it says so as
-    /// information: the target may be applied from elsewhere.
+    /// `checkout-api`), and names it. When no workload of the set comes close, the target is
+    /// taken to be applied from elsewhere and nothing is said.
     ///
     /// ## Why is this bad?
     /// The autoscaler never scales anything: `kubectl describe hpa` shows `FailedGetScale`
@@ -132,13 +132,22 @@ impl Rule for HpaTargetMissing {
                 .filter(|o| o.may_share_namespace(hpa))
                 .filter_map(|o| o.name.as_deref())
                 .collect();
+            // A near name: a typo, or one a rename shortened or lengthened (`checkout` for
+            // `checkout-api`). Without one the target is most likely applied from elsewhere
+            // (another folder, another chart): not judged.
+            let near = nearest(wanted, others.iter().copied()).or_else(|| {
+                others.iter().copied().find(|o| {
+                    crate::labels::similar(o, wanted)
+                        && (o.starts_with(wanted) || wanted.starts_with(o))
+                })
+            });
+            let Some(near) = near else { continue };
             out.push(Missing {
                 hpa: index,
                 kind,
                 name,
-                closest: nearest(wanted, others.iter().copied()).map(String::from),
-                // Without a near name, the target is most likely applied from elsewhere.
-                absent: nearest(wanted, others.iter().copied()).is_none(),
+                closest: Some(near.to_string()),
+                absent: false,
             });
         }
         out
