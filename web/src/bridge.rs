@@ -90,6 +90,8 @@ pub struct Diagnosis {
     pub reading: Option<String>,
     /// False when no line was read as a manifest or kubectl output.
     pub understood: bool,
+    /// Findings an annotation or a `# kubeclinic: ignore[...]` comment silenced.
+    pub suppressed: usize,
 }
 
 impl Diagnosis {
@@ -150,6 +152,7 @@ fn diagnosis_of(file: &SourceFile, report: &Report) -> Diagnosis {
             .filter(|r| r.has_runtime())
             .map(|r| r.describe()),
         understood: report.understood(),
+        suppressed: report.suppressed.len(),
         findings,
     }
 }
@@ -623,6 +626,14 @@ mod tests {
         assert_eq!(f.related.len(), 1);
         assert_eq!(f.related[0].line, 8);
         assert!(f.related[0].message.contains("container api in Pod api"));
+    }
+
+    #[test]
+    fn suppressed_findings_are_counted() {
+        let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:latest # kubeclinic: ignore[image-tag-latest]\n";
+        let d = diagnose(text);
+        assert!(d.findings.is_empty());
+        assert_eq!(d.suppressed, 1);
     }
 
     #[test]

@@ -21,7 +21,10 @@ pub fn findings_list() -> Html {
         let what = if ctx.analysis.text.trim().is_empty() {
             "Paste a manifest, drop a file, or load the example to start.".to_string()
         } else {
-            format!("No problems found in {}.", d.checked)
+            match d.suppressed {
+                0 => format!("No problems found in {}.", d.checked),
+                n => format!("No problems found in {} ({n} suppressed).", d.checked),
+            }
         };
         return html! {
             <div class="empty" data-testid="no-findings">

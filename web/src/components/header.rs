@@ -33,6 +33,9 @@ pub fn header() -> Html {
                     { format!("{} info", d.infos) }
                 </span>
                 <span class="chip chip-plain">{ plural(d.objects, "object", "objects") }</span>
+                if d.suppressed > 0 {
+                    <span class="chip chip-plain" data-testid="suppressed" title="Silenced by kubeclinic.io/ignore annotations or # kubeclinic: ignore[...] comments">{ format!("{} suppressed", d.suppressed) }</span>
+                }
                 if let Some(reading) = &d.reading {
                     <span class="chip chip-plain" data-testid="reading" title="How the paste was read">{ format!("read: {reading}") }</span>
                 }
