@@ -165,6 +165,7 @@ test('the browser app', async (t) => {
     assert.match(await card.innerText(), /ERROR|error/);
     assert.match(await card.innerText(), /default-deny policy/);
     assert.match(await card.locator('.fix').innerText(), /unsafe/i);
+    assert.match(await card.getByTestId('related').innerText(), /closest pod template/);
     const placeholder = await finding('image-tag-placeholder', 63).innerText();
     assert.match(placeholder, /container klines-extractor/);
     assert.match(placeholder, /display-only/i);
@@ -281,6 +282,16 @@ test('the browser app', async (t) => {
     await typeManifest('Our pods are broken since the upgrade, any idea what to check?\n');
     await finding('unreadable-kubectl-output', 1).waitFor();
     assert.equal(await page.getByTestId('no-findings').count(), 0, 'no green check for text that was not understood');
+    await typeManifest(LATEST);
+    await finding('image-tag-latest', 15).waitFor();
+  });
+
+  await t.test('a suppression comment silences a finding and is counted', async () => {
+    await showTab('findings');
+    await typeManifest('apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:latest # kubeclinic: ignore[image-tag-latest]\n');
+    await page.getByTestId('suppressed').waitFor();
+    assert.match(await page.getByTestId('suppressed').innerText(), /1 suppressed/);
+    assert.match(await page.getByTestId('no-findings').innerText(), /1 suppressed/);
     await typeManifest(LATEST);
     await finding('image-tag-latest', 15).waitFor();
   });
