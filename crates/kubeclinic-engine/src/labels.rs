@@ -119,6 +119,30 @@ pub fn requirements(node: &crate::yaml::Node) -> Vec<Requirement<'_>> {
     out
 }
 
+/// True when the selector misses the template `closest` narrowly: every label it fails, the
+/// template has with a value close to the one asked (`orders` for `orders-api`, `Web` for
+/// `web`). A template of another component (`guestbook` for `vtctld`) is no near miss: the
+/// pods meant are most likely defined elsewhere.
+pub fn near_miss(ws: &Workspace, selector: &crate::yaml::Node, closest: Option<usize>) -> bool {
+    let Some(closest) = closest else {
+        return false;
+    };
+    let labels: Labels = ws.templates[closest].label_pairs().into_iter().collect();
+    requirements(selector)
+        .iter()
+        .filter(|r| !r.holds(&labels))
+        .all(|r| {
+            let Some(wanted) = r.value else {
+                return false;
+            };
+            labels.get(r.key).is_some_and(|have| {
+                similar(have, wanted)
+                    || have.eq_ignore_ascii_case(wanted)
+                    || crate::similarity::edit_distance(have, wanted) <= 2
+            })
+        })
+}
+
 /// Secondary labels for a selector that misses the pod template `closest`: that template's
 /// labels, and each requirement of the selector (in `file`) it fails, with what it has.
 pub fn closest_labels(

@@ -2,7 +2,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Related};
-use crate::labels::{requirements, similar, Labels};
+use crate::labels::{near_miss, Labels};
 use crate::model::Workspace;
 use crate::rule::Rule;
 use crate::yaml::{format_labels, Node};
@@ -136,23 +136,7 @@ impl Rule for ServiceSelectsNothing {
             {
                 continue;
             }
-            // A near miss: every label the closest template fails, it has with a value close
-            // to the one asked (`orders` for `orders-api`, `Web` for `web`); a template of
-            // another component (`guestbook` for `vtctld`) is not this Service's.
-            let template = &ws.templates[selection.closest.unwrap_or_default()];
-            let labels: Labels = template.label_pairs().into_iter().collect();
-            let near = requirements(selector_node)
-                .iter()
-                .filter(|r| !r.holds(&labels))
-                .all(|r| {
-                    let wanted = r.text.split_once('=').map_or("", |(_, v)| v);
-                    labels.get(r.key).is_some_and(|have| {
-                        similar(have, wanted)
-                            || have.eq_ignore_ascii_case(wanted)
-                            || crate::similarity::edit_distance(have, wanted) <= 2
-                    })
-                });
-            if !near {
+            if !near_miss(ws, selector_node, selection.closest) {
                 continue;
             }
             out.push(Unselected {
