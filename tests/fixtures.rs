@@ -5,6 +5,9 @@
 
 use std::path::{Path, PathBuf};
 
+#[path = "support/fixture_files.rs"]
+mod fixture_files;
+
 use kubeclinic_engine::fix::apply_edits;
 use kubeclinic_engine::{check, output, rules, Applicability, Finding, SourceFile};
 
@@ -34,11 +37,7 @@ fn fixture(dir: &Path, name: &str) -> PathBuf {
 /// The settings a rule's fixtures run with: `tests/fixtures/<rule>/settings.json` when the
 /// rule needs one (`allowedRegistries`), the defaults otherwise.
 fn settings_for(rule: &str) -> kubeclinic_engine::Settings {
-    let path = fixtures_dir().join(rule).join("settings.json");
-    match std::fs::read_to_string(&path) {
-        Ok(text) => serde_json::from_str(&text).unwrap(),
-        Err(_) => kubeclinic_engine::Settings::default(),
-    }
+    fixture_files::settings(&fixtures_dir().join(rule))
 }
 
 fn checker_for(rule: &str) -> kubeclinic_engine::Checker {
@@ -280,13 +279,5 @@ fn the_crash_loop_example_has_one_finding_per_root_cause() {
 
 /// Every `invalid*` fixture of a rule (`invalid.yaml`, `invalid-json.yaml`, `invalid.txt`...).
 fn invalid_fixtures(dir: &Path) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|d| d.flatten().map(|e| e.path()).collect())
-        .unwrap_or_default();
-    out.retain(|p| {
-        let name = p.file_name().unwrap().to_string_lossy().to_string();
-        name.starts_with("invalid") && (name.ends_with(".yaml") || name.ends_with(".txt"))
-    });
-    out.sort();
-    out
+    fixture_files::fixtures(dir, &["invalid"])
 }

@@ -10,19 +10,17 @@ use kubeclinic_engine::rule::{FixAvailability, RuleMeta};
 use kubeclinic_engine::{rules, Checker, Settings, SourceFile};
 use libtest_mimic::{Arguments, Failed, Trial};
 
+#[path = "support/fixture_files.rs"]
+mod fixture_files;
+
 fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
 }
 
 fn checker(meta: &RuleMeta) -> Result<Checker, Failed> {
-    let path = fixtures_dir().join(meta.id).join("settings.json");
-    let base: Settings = match std::fs::read_to_string(&path) {
-        Ok(text) => serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?,
-        Err(_) => Settings::default(),
-    };
     Checker::new(Settings {
         select: vec![meta.id.to_string()],
-        ..base
+        ..fixture_files::settings(&fixtures_dir().join(meta.id))
     })
     .map_err(|e| e.to_string().into())
 }
@@ -63,15 +61,7 @@ fn main() {
     for entry in rules::REGISTRY.iter() {
         let meta: &'static RuleMeta = entry.meta;
         let dir = fixtures_dir().join(meta.id);
-        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-            .map(|d| d.flatten().map(|e| e.path()).collect())
-            .unwrap_or_default();
-        files.retain(|p| {
-            let name = p.file_name().unwrap().to_string_lossy().to_string();
-            (name.starts_with("invalid") || name.starts_with("valid"))
-                && (name.ends_with(".yaml") || name.ends_with(".txt"))
-        });
-        files.sort();
+        let files = fixture_files::fixtures(&dir, &["invalid", "valid"]);
         if !files.iter().any(|p| {
             p.file_name()
                 .unwrap()

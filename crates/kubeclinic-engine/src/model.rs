@@ -101,7 +101,7 @@ pub struct K8sObject<'a> {
     pub implied_namespace: Option<String>,
 }
 
-impl K8sObject<'_> {
+impl<'a> K8sObject<'a> {
     pub fn reference(&self) -> ObjectRef {
         ObjectRef {
             kind: self.kind.clone(),
@@ -126,6 +126,15 @@ impl K8sObject<'_> {
             Some((group, _)) => group.contains('.') && !group.ends_with(".k8s.io"),
             None => false,
         }
+    }
+
+    /// The keys of a ConfigMap's or Secret's `data`, `binaryData` and `stringData`.
+    pub fn data_keys(&self) -> Vec<&'a str> {
+        ["data", "binaryData", "stringData"]
+            .iter()
+            .filter_map(|field| self.node.get(field))
+            .flat_map(|map| map.entries().iter().filter_map(|e| e.key.as_str()))
+            .collect()
     }
 
     /// The namespace the object goes to: its own, else the one every other namespaced object
@@ -256,21 +265,22 @@ impl<'a> Workspace<'a> {
         }
         // One namespace rule: an object without one goes where the rest of its input goes,
         // when the rest agree on one (cluster-scoped kinds name none and do not vote).
-        for file in 0..parsed.files.len() {
-            let mut named = objects
-                .iter()
-                .filter(|o| o.file == file)
-                .filter_map(|o| o.namespace.as_deref());
-            let Some(first) = named.next() else { continue };
-            if named.all(|n| n == first) {
-                let first = first.to_string();
-                for o in objects
-                    .iter_mut()
-                    .filter(|o| o.file == file && o.namespace.is_none())
-                {
-                    o.implied_namespace = Some(first.clone());
-                }
+        // Per input: the one namespace its objects name, `None` once two disagree.
+        let mut agreed: HashMap<FileId, Option<String>> = HashMap::new();
+        for o in &objects {
+            if let Some(ns) = &o.namespace {
+                agreed
+                    .entry(o.file)
+                    .and_modify(|a| {
+                        if a.as_ref() != Some(ns) {
+                            *a = None;
+                        }
+                    })
+                    .or_insert_with(|| Some(ns.clone()));
             }
+        }
+        for o in objects.iter_mut().filter(|o| o.namespace.is_none()) {
+            o.implied_namespace = agreed.get(&o.file).cloned().flatten();
         }
         let mut templates = Vec::new();
         for (index, object) in objects.iter().enumerate() {

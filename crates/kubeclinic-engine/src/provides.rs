@@ -67,10 +67,7 @@ fn direct(o: &K8sObject) -> Made {
     } else {
         "ConfigMap"
     };
-    let mut keys = Vec::new();
-    for field in ["data", "stringData", "binaryData"] {
-        keys.extend(keys_of(o.node.get(field)));
-    }
+    let keys = o.data_keys().into_iter().map(String::from).collect();
     Some((kind, o.name.clone()?, Some(keys)))
 }
 

@@ -75,7 +75,7 @@ pub fn apply(ws: &Workspace, findings: Vec<Finding>) -> (Vec<Finding>, Vec<Suppr
 
 fn scopes(ws: &Workspace) -> Vec<Scope> {
     let mut out = Vec::new();
-    for object in &ws.objects {
+    for (index, object) in ws.objects.iter().enumerate() {
         let mut annotated = |annotations: Option<&Node>| {
             for (key, value, _) in annotations.map(Node::string_map).unwrap_or_default() {
                 let rules = rule_list(value);
@@ -94,9 +94,7 @@ fn scopes(ws: &Workspace) -> Vec<Scope> {
                     let range = ws
                         .containers
                         .iter()
-                        .find(|c| {
-                            std::ptr::eq(&ws.objects[c.object], object) && c.name == Some(name)
-                        })
+                        .find(|c| c.object == index && c.name == Some(name))
                         .map_or(TextRange::empty(object.node.span.start), |c| c.node.span);
                     out.push(Scope {
                         file: object.file,

@@ -297,8 +297,7 @@ impl Walker<'_> {
         ancestors: &mut Vec<&'static str>,
     ) {
         let node = node.resolved();
-        let null = matches!(&node.kind, NodeKind::Scalar(s)
-            if s.style == ScalarStyle::Plain && matches!(s.text.as_str(), "" | "~" | "null" | "Null" | "NULL"));
+        let null = matches!(&node.kind, NodeKind::Scalar(s) if s.is_null());
         if null {
             return;
         }

@@ -682,14 +682,6 @@ pub fn detect_keys(ws: &Workspace, source: Source) -> Vec<Problem> {
 }
 
 /// The keys an object of the set holds: `data`, `binaryData`, `stringData`.
-fn keys_of<'a>(object: &K8sObject<'a>) -> Vec<&'a str> {
-    ["data", "binaryData", "stringData"]
-        .iter()
-        .filter_map(|field| object.node.get(field))
-        .flat_map(|map| map.entries().iter().filter_map(|e| e.key.as_str()))
-        .collect()
-}
-
 fn key_object<'w, 'a>(ws: &'w Workspace<'a>, problem: &'w Problem) -> Option<&'w K8sObject<'a>> {
     let name = problem.missing.name.as_deref()?;
     objects_of(ws, problem.missing.source, problem.namespace())
@@ -737,11 +729,11 @@ pub fn key_diagnostic(ws: &Workspace, problem: &Problem) -> Diagnostic {
     };
     let object = key_object(ws, problem);
     let has = object
-        .map(keys_of)
+        .map(K8sObject::data_keys)
         .filter(|k| !k.is_empty())
         .map(|k| format!(" (it has {})", k.join(", ")))
         .unwrap_or_default();
-    let near = object.and_then(|o| nearest(key, keys_of(o)));
+    let near = object.and_then(|o| nearest(key, o.data_keys()));
     let mut help = match (source, object) {
         _ if near.is_some() => format!(
             "{name} has key {}: the key {key} the pod reads looks misspelled.",
@@ -802,7 +794,7 @@ pub fn key_fix(ws: &Workspace, problem: &Problem) -> Option<Fix> {
     }
     let object = key_object(ws, problem)?;
     let key = problem.missing.key.as_deref()?;
-    let keys = keys_of(object);
+    let keys = object.data_keys();
     if keys.contains(&key) {
         return None;
     }
