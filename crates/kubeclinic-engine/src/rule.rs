@@ -26,6 +26,8 @@ pub enum Category {
     Drift,
     /// Workloads' own consistency: selectors, resources, environment, schedules.
     Workloads,
+    /// Roles and bindings: who may do what.
+    Rbac,
 }
 
 impl Category {
@@ -42,6 +44,7 @@ impl Category {
             Category::Security => "security",
             Category::Drift => "drift",
             Category::Workloads => "workloads",
+            Category::Rbac => "rbac",
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod drift;
 pub mod evidence;
 pub mod images;
 pub mod networking;
+pub mod rbac;
 pub mod scheduling;
 pub mod security;
 pub mod storage;
@@ -32,6 +33,7 @@ pub static REGISTRY: LazyLock<Vec<RuleEntry>> = LazyLock::new(|| {
         security::RULES,
         drift::RULES,
         workloads::RULES,
+        rbac::RULES,
     ]
     .concat()
 });
