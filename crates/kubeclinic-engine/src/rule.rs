@@ -256,10 +256,21 @@ pub fn drop_explained(
                 .chain(f.evidence.iter().copied())
                 .collect();
             findings.iter().any(|g| {
-                by.contains(&g.rule)
-                    && places
+                // The explaining finding's own place within this one's places, or the place its
+                // fix edits or labels (a log line's finding whose fix mends this very value)
+                // overlapping this one's range.
+                let at = |file: FileId, range: TextRange| {
+                    places
                         .iter()
-                        .any(|(file, range)| *file == g.file && range.contains_range(g.range))
+                        .any(|(f2, r)| *f2 == file && r.contains_range(range))
+                };
+                let mends = |file: FileId, range: TextRange| {
+                    file == f.file && (range.contains_range(f.range) || f.range.contains_range(range))
+                };
+                by.contains(&g.rule)
+                    && (at(g.file, g.range)
+                        || g.fix.iter().flat_map(|x| &x.edits).any(|e| mends(e.file, e.range))
+                        || g.related.iter().any(|r| mends(r.file, r.range)))
             })
         })
         .collect();

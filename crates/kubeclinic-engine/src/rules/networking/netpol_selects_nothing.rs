@@ -2,12 +2,11 @@ use k8s_openapi::api::networking::v1::NetworkPolicy;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
 use crate::declare_rule;
-use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
 use crate::labels::{describe_selector, selects_everything, Labels};
 use crate::model::Workspace;
 use crate::rule::Rule;
-use crate::text::TextRange;
-use crate::yaml::{self, format_labels, render_scalar, Node};
+use crate::yaml::{self, format_labels, Node};
 
 declare_rule! {
     /// ## What it does
@@ -144,7 +143,7 @@ impl Rule for NetpolSelectsNothing {
             }
             let closest = selection.closest;
             let under_default_deny = policies.iter().any(|(other, typed)| {
-                ws.objects[*other].may_share_namespace(policy) && is_default_deny(typed)
+                ws.objects[*other].may_share_namespace(policy) && super::is_default_deny(typed)
             });
             out.push(Unmatched {
                 policy: *index,
@@ -219,91 +218,12 @@ impl Rule for NetpolSelectsNothing {
         {
             return None;
         }
-        let file = ws.objects[state.policy].file;
-        let entries = match_labels.string_map();
-        let shared = entries.iter().any(|(k, _, _)| labels.contains_key(k));
-        let edits = if shared && !match_labels.flow {
-            entries
-                .iter()
-                .filter_map(|(key, value, entry)| match labels.get(key) {
-                    Some(want) if want == value => None,
-                    Some(want) => {
-                        let style = entry.value.as_scalar()?.style;
-                        Some(Edit::replace(
-                            file,
-                            entry.value.span,
-                            render_scalar(want, style),
-                        ))
-                    }
-                    None => Some(Edit::delete(
-                        file,
-                        whole_lines(ws, file, entry.key.span.start, entry.value.span.end),
-                    )),
-                })
-                .collect()
-        } else {
-            let pairs: Vec<(&str, &str)> = labels.iter().map(|(k, v)| (*k, *v)).collect();
-            vec![Edit::replace(
-                file,
-                match_labels.span,
-                render_map(ws, file, match_labels, &pairs),
-            )]
-        };
+        let edits =
+            super::retarget_match_labels(ws, ws.objects[state.policy].file, match_labels, &labels);
         Some(Fix::new(
             format!("Select the pods of {}", ws.object_of(template).display()),
             Applicability::Unsafe,
             edits,
         ))
     }
-}
-
-/// A policy whose empty selector covers every pod and that allows nothing in some direction.
-fn is_default_deny(policy: &NetworkPolicy) -> bool {
-    let Some(spec) = &policy.spec else {
-        return false;
-    };
-    if !spec.pod_selector.as_ref().is_none_or(selects_everything) {
-        return false;
-    }
-    let types = spec
-        .policy_types
-        .clone()
-        .unwrap_or_else(|| vec!["Ingress".into()]);
-    let denies_ingress =
-        types.iter().any(|t| t == "Ingress") && spec.ingress.as_ref().is_none_or(Vec::is_empty);
-    let denies_egress =
-        types.iter().any(|t| t == "Egress") && spec.egress.as_ref().is_none_or(Vec::is_empty);
-    denies_ingress || denies_egress
-}
-
-/// The whole lines holding `start..end`, so deleting them leaves no blank line behind.
-fn whole_lines(ws: &Workspace, file: usize, start: usize, end: usize) -> TextRange {
-    let lines = ws.lines(file);
-    let text = ws.text(file);
-    let first = lines.line_of(start);
-    let last = lines.line_of(end);
-    let end = if last + 1 < lines.line_count() {
-        lines.line_start(last + 1)
-    } else {
-        text.len()
-    };
-    TextRange::new(lines.line_start(first), end)
-}
-
-/// A mapping written in the style of `like`: flow stays flow, block keeps its indentation.
-fn render_map(ws: &Workspace, file: usize, like: &Node, pairs: &[(&str, &str)]) -> String {
-    let entries = pairs.iter().map(|(k, v)| {
-        format!(
-            "{}: {}",
-            render_scalar(k, yaml::ScalarStyle::Plain),
-            render_scalar(v, yaml::ScalarStyle::Plain)
-        )
-    });
-    if like.flow {
-        return format!("{{{}}}", entries.collect::<Vec<_>>().join(", "));
-    }
-    let lines = ws.lines(file);
-    let line_start = lines.line_start(lines.line_of(like.span.start));
-    let indent = " ".repeat(like.span.start - line_start);
-    entries.collect::<Vec<_>>().join(&format!("\n{indent}"))
 }

@@ -1,0 +1,185 @@
+use super::{closest_name, ingress_backends, IngressBackend};
+use crate::declare_rule;
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Related};
+use crate::model::Workspace;
+use crate::rule::Rule;
+use crate::yaml::render_scalar;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds Ingress backends naming a Service that the set does not hold, while it holds other
+    /// Services of that namespace, and offers the closest name.
+    ///
+    /// ## Why is this bad?
+    /// The ingress controller has nowhere to send the route: requests get `503 Service
+    /// Temporarily Unavailable` (or a `404` from the default backend), and `kubectl describe
+    /// ingress` shows `<error: endpoints "x" not found>`.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: storefront
+    /// spec:
+    ///   selector: {app: storefront}
+    ///   ports:
+    ///     - port: 80
+    /// ---
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: Ingress
+    /// metadata:
+    ///   name: shop
+    /// spec:
+    ///   ingressClassName: nginx
+    ///   rules:
+    ///     - host: shop.example.org
+    ///       http:
+    ///         paths:
+    ///           - path: /
+    ///             pathType: Prefix
+    ///             backend:
+    ///               service:
+    ///                 name: store-front
+    ///                 port:
+    ///                   number: 80
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: storefront
+    /// spec:
+    ///   selector: {app: storefront}
+    ///   ports:
+    ///     - port: 80
+    /// ---
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: Ingress
+    /// metadata:
+    ///   name: shop
+    /// spec:
+    ///   ingressClassName: nginx
+    ///   rules:
+    ///     - host: shop.example.org
+    ///       http:
+    ///         paths:
+    ///           - path: /
+    ///             pathType: Prefix
+    ///             backend:
+    ///               service:
+    ///                 name: storefront
+    ///                 port:
+    ///                   number: 80
+    /// ```
+    ///
+    /// ## Fix safety
+    /// Unsafe: the fix points the backend at the Service whose name is closest; check it is the
+    /// one the route is for. No fix when no name comes close.
+    pub struct IngressBackendMissing {
+        id: "ingress-backend-missing",
+        category: Networking,
+        severity: Error,
+        fix: Sometimes,
+        reads: Manifests,
+    }
+}
+
+pub struct Missing<'a> {
+    backend: IngressBackend<'a>,
+    name: &'a str,
+    /// The Service most likely meant.
+    closest: Option<usize>,
+}
+
+impl Rule for IngressBackendMissing {
+    type State<'a> = Missing<'a>;
+
+    fn detect<'a>(ws: &Workspace<'a>) -> Vec<Missing<'a>> {
+        let mut out = Vec::new();
+        for backend in ingress_backends(ws) {
+            let ingress = &ws.objects[backend.ingress];
+            let Some(name) = backend.service.as_str() else {
+                continue;
+            };
+            let (found, any) = super::service_named(ws, name, ingress);
+            if found.is_some() || !any {
+                continue;
+            }
+            let services: Vec<(usize, &str)> = ws
+                .indexes_of_kind("Service")
+                .iter()
+                .filter(|&&i| ws.objects[i].may_share_namespace(ingress))
+                .filter_map(|&i| Some((i, ws.objects[i].name.as_deref()?)))
+                .collect();
+            let closest = closest_name(name, services.iter().map(|(_, n)| *n))
+                .and_then(|n| services.iter().find(|(_, s)| *s == n).map(|(i, _)| *i));
+            out.push(Missing {
+                backend,
+                name,
+                closest,
+            });
+        }
+        out
+    }
+
+    fn finding<'a>(ws: &Workspace<'a>, m: &Missing<'a>) -> Diagnostic {
+        let ingress = &ws.objects[m.backend.ingress];
+        let namespace = ingress
+            .effective_namespace()
+            .map(|ns| format!(" in namespace {ns}"))
+            .unwrap_or_default();
+        let mut message = format!(
+            "Ingress {} sends {} to Service {}, which the set does not define{namespace}",
+            ingress.name.as_deref().unwrap_or("<unnamed>"),
+            m.backend.route,
+            m.name
+        );
+        if let Some(c) = m.closest {
+            message.push_str(&format!(
+                "; did you mean {}?",
+                ws.objects[c].name.as_deref().unwrap_or_default()
+            ));
+        }
+        Diagnostic {
+            file: ingress.file,
+            range: m.backend.service.span,
+            message,
+            why: "The ingress controller has no Service to send these requests to: clients get 503 (or the default backend's 404), and `kubectl describe ingress` shows `endpoints not found`.".into(),
+            help: Some("Name the Service exactly as its `metadata.name` says, or add the Service (in the Ingress's namespace: an Ingress cannot send to another namespace).".into()),
+            object: Some(ingress.reference()),
+            container: None,
+            severity: None,
+        }
+    }
+
+    fn related<'a>(ws: &Workspace<'a>, m: &Missing<'a>) -> Vec<Related> {
+        m.closest
+            .map(|c| {
+                let s = &ws.objects[c];
+                Related {
+                    file: s.file,
+                    range: s.anchor_range(),
+                    message: format!("the Service most likely meant, {}", s.display()),
+                }
+            })
+            .into_iter()
+            .collect()
+    }
+
+    fn fix<'a>(ws: &Workspace<'a>, m: &Missing<'a>) -> Option<Fix> {
+        let name = ws.objects[m.closest?].name.as_deref()?;
+        let like = m.backend.service.as_scalar()?.style;
+        Some(Fix::new(
+            format!("Send {} to Service {name}", m.backend.route),
+            Applicability::Unsafe,
+            vec![Edit::replace(
+                ws.objects[m.backend.ingress].file,
+                m.backend.service.span,
+                render_scalar(name, like),
+            )],
+        ))
+    }
+}
