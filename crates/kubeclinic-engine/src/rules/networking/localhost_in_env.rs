@@ -23,8 +23,9 @@ declare_rule! {
     /// call failed ('127.0.0.1', 5432)`).
     ///
     /// Addresses are left alone when another container of the same pod (a sidecar such as
-    /// cloud-sql-proxy) may be listening, when the container's own port is meant, when the pod
-    /// uses the node's network, and for listen/bind settings.
+    /// cloud-sql-proxy) declares the port or names it in its command or arguments, when the
+    /// container's own port is meant, when the pod uses the node's network, and for listen/bind
+    /// settings. A sidecar that shows no sign of the port does not excuse the address.
     ///
     /// ## Example
     /// ```yaml
@@ -347,32 +348,50 @@ fn names_a_remote(variable: &str) -> bool {
         .any(|w| upper.ends_with(&format!("_{w}")))
 }
 
-/// True when something else in the pod could be listening on `port`: the container's own
-/// port, or another long-running container (a sidecar need not declare its port).
+/// True when something in the pod listens on `port`: the container's own port, or a sidecar
+/// (another long-running container) that declares the port or names it in its command or
+/// arguments (`--port=5432`, `instance=tcp:5432`). A sidecar that shows no sign of the port
+/// does not excuse the address; any sidecar excuses an address without a port.
 fn may_be_served_in_pod(ws: &Workspace, container: usize, port: Option<u16>) -> bool {
     let this = &ws.containers[container];
+    let sidecars = || {
+        ws.containers_of(this.template).filter(move |other| {
+            !std::ptr::eq(*other, this)
+                && match other.kind {
+                    ContainerKind::Regular => true,
+                    ContainerKind::Init => {
+                        other.node.get("restartPolicy").and_then(Node::as_str) == Some("Always")
+                    }
+                    ContainerKind::Ephemeral => false,
+                }
+        })
+    };
+    // An address without a port (`DB_HOST=127.0.0.1`) may mean any sidecar's port.
+    let Some(port) = port else {
+        return sidecars().next().is_some();
+    };
     let declares = |node: &Node| {
-        port.is_some_and(|p| {
-            node.get("ports")
+        node.get("ports")
+            .map(Node::items)
+            .unwrap_or_default()
+            .iter()
+            .any(|cp| cp.get("containerPort").and_then(Node::as_i64) == Some(i64::from(port)))
+    };
+    let mentions = |node: &Node| {
+        let wanted = port.to_string();
+        ["command", "args"].iter().any(|field| {
+            node.get(field)
                 .map(Node::items)
                 .unwrap_or_default()
                 .iter()
-                .any(|cp| cp.get("containerPort").and_then(Node::as_i64) == Some(i64::from(p)))
+                .filter_map(Node::as_str)
+                .any(|v| v.split(|c: char| !c.is_ascii_digit()).any(|t| t == wanted))
         })
     };
     if declares(this.node) {
         return true;
     }
-    ws.containers_of(this.template).any(|other| {
-        !std::ptr::eq(other, this)
-            && match other.kind {
-                ContainerKind::Regular => true,
-                ContainerKind::Init => {
-                    other.node.get("restartPolicy").and_then(Node::as_str) == Some("Always")
-                }
-                ContainerKind::Ephemeral => false,
-            }
-    })
+    sidecars().any(|other| declares(other.node) || mentions(other.node))
 }
 
 /// A Service in the set that exposes `port` and does not front this pod itself.

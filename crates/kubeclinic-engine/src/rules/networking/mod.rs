@@ -12,8 +12,11 @@ pub mod localhost_in_env;
 mod loopback;
 pub mod netpol_peer_selects_nothing;
 pub mod netpol_selects_nothing;
+pub mod nodeport_out_of_range;
 pub mod service_port_mismatch;
+pub mod service_ports_ambiguous;
 pub mod service_selects_nothing;
+pub mod statefulset_service_missing;
 pub mod unknown_service_host;
 
 use crate::rule::RuleEntry;
@@ -23,6 +26,9 @@ pub const RULES: &[RuleEntry] = &[
     RuleEntry::of::<netpol_peer_selects_nothing::NetpolPeerSelectsNothing>(),
     RuleEntry::of::<default_deny_no_dns::DefaultDenyNoDns>(),
     RuleEntry::of::<unknown_service_host::UnknownServiceHost>(),
+    RuleEntry::of::<statefulset_service_missing::StatefulsetServiceMissing>(),
+    RuleEntry::of::<service_ports_ambiguous::ServicePortsAmbiguous>(),
+    RuleEntry::of::<nodeport_out_of_range::NodeportOutOfRange>(),
     RuleEntry::of::<service_selects_nothing::ServiceSelectsNothing>(),
     RuleEntry::of::<service_port_mismatch::ServicePortMismatch>(),
     RuleEntry::of::<ingress_backend_missing::IngressBackendMissing>(),
