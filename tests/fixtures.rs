@@ -247,7 +247,8 @@ fn rule_ids_are_unique_kebab_case() {
     let mut ids: Vec<&str> = rules::REGISTRY.iter().map(|e| e.meta.id).collect();
     for id in &ids {
         assert!(
-            id.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
+            id.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
             "{id}"
         );
     }

@@ -1,6 +1,7 @@
 //! The Kubernetes API itself: which apiVersions are served, and the shape of each kind.
 
 pub mod deprecated_api;
+pub mod duplicate_name_in_pod;
 pub mod duplicate_object;
 pub mod invalid_enum_value;
 pub mod invalid_name;
@@ -26,6 +27,7 @@ pub const RULES: &[RuleEntry] = &[
     RuleEntry::of::<invalid_quantity::InvalidQuantity>(),
     RuleEntry::of::<duplicate_object::DuplicateObject>(),
     RuleEntry::of::<invalid_name::InvalidName>(),
+    RuleEntry::of::<duplicate_name_in_pod::DuplicateNameInPod>(),
 ];
 
 /// The schema issues of one sort.

@@ -25,9 +25,9 @@ declare_rule! {
     /// metadata:
     ///   name: shop-tls
     /// type: kubernetes.io/tls
-    /// stringData:
-    ///   tls.crt: "<certificate>"
-    ///   tls.key: "<key>"
+    /// data:
+    ///   tls.crt: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg==
+    ///   tls.key: LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0tCg==
     /// ---
     /// apiVersion: networking.k8s.io/v1
     /// kind: Ingress
@@ -52,9 +52,9 @@ declare_rule! {
     /// metadata:
     ///   name: shop-tls
     /// type: kubernetes.io/tls
-    /// stringData:
-    ///   tls.crt: "<certificate>"
-    ///   tls.key: "<key>"
+    /// data:
+    ///   tls.crt: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg==
+    ///   tls.key: LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0tCg==
     /// ---
     /// apiVersion: networking.k8s.io/v1
     /// kind: Ingress

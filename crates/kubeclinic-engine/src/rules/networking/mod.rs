@@ -5,8 +5,10 @@ pub mod default_deny_no_dns;
 pub mod dns_resolution_failure;
 pub mod ingress_backend_missing;
 pub mod ingress_class_missing;
+pub mod ingress_duplicate_route;
 pub mod ingress_port_mismatch;
 pub mod ingress_tls_secret_missing;
+pub mod ingress_wildcard_path;
 pub mod localhost_connection;
 pub mod localhost_in_env;
 mod loopback;
@@ -35,6 +37,8 @@ pub const RULES: &[RuleEntry] = &[
     RuleEntry::of::<ingress_port_mismatch::IngressPortMismatch>(),
     RuleEntry::of::<ingress_class_missing::IngressClassMissing>(),
     RuleEntry::of::<ingress_tls_secret_missing::IngressTlsSecretMissing>(),
+    RuleEntry::of::<ingress_wildcard_path::IngressWildcardPath>(),
+    RuleEntry::of::<ingress_duplicate_route::IngressDuplicateRoute>(),
     RuleEntry::of::<localhost_in_env::LocalhostInEnv>(),
     RuleEntry::of::<localhost_connection::LocalhostConnection>(),
     RuleEntry::of::<dns_resolution_failure::DnsResolutionFailure>(),

@@ -6,6 +6,7 @@
 pub mod insufficient_resources;
 pub mod node_affinity_or_taint;
 pub mod quota_exceeded;
+pub mod toleration_invalid;
 
 use crate::diagnostic::FileId;
 use crate::model::Workspace;
@@ -17,6 +18,7 @@ pub const RULES: &[RuleEntry] = &[
     RuleEntry::of::<insufficient_resources::InsufficientResources>(),
     RuleEntry::of::<node_affinity_or_taint::NodeAffinityOrTaint>(),
     RuleEntry::of::<quota_exceeded::QuotaExceeded>(),
+    RuleEntry::of::<toleration_invalid::TolerationInvalid>(),
 ];
 
 /// A pod the scheduler could not place, as its latest `FailedScheduling` event says.
