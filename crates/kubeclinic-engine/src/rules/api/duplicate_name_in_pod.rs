@@ -79,7 +79,12 @@ impl Rule for DuplicateNameInPod {
             groups.push(("container", containers));
             groups.push((
                 "volume",
-                t.spec.get("volumes").map(Node::items).unwrap_or_default().iter().collect(),
+                t.spec
+                    .get("volumes")
+                    .map(Node::items)
+                    .unwrap_or_default()
+                    .iter()
+                    .collect(),
             ));
             for (what, items) in groups {
                 let mut seen: Vec<(&str, &Node)> = Vec::new();

@@ -176,7 +176,9 @@ impl Rule for IngressDuplicateRoute {
                     .map(Node::items)
                     .unwrap_or_default()
                 {
-                    let Some(path) = item.get("path") else { continue };
+                    let Some(path) = item.get("path") else {
+                        continue;
+                    };
                     let p = path.as_str().unwrap_or("/");
                     let t = item
                         .get("pathType")

@@ -119,7 +119,11 @@ fn prefix_of(path: &str) -> Option<String> {
         return None;
     }
     let head = head.trim_end_matches('/');
-    Some(if head.is_empty() { "/".into() } else { head.into() })
+    Some(if head.is_empty() {
+        "/".into()
+    } else {
+        head.into()
+    })
 }
 
 impl Rule for IngressWildcardPath {
@@ -153,7 +157,9 @@ impl Rule for IngressWildcardPath {
                     if !matches!(path_type, "Prefix" | "Exact") {
                         continue;
                     }
-                    let Some(path) = item.get("path") else { continue };
+                    let Some(path) = item.get("path") else {
+                        continue;
+                    };
                     if path.as_str().is_some_and(is_pattern) {
                         out.push(Pattern {
                             ingress: index,

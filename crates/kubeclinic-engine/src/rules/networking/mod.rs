@@ -7,6 +7,7 @@ pub mod ingress_backend_missing;
 pub mod ingress_class_missing;
 pub mod ingress_duplicate_route;
 pub mod ingress_port_mismatch;
+pub mod ingress_tls_host_mismatch;
 pub mod ingress_tls_secret_missing;
 pub mod ingress_wildcard_path;
 pub mod localhost_connection;
@@ -17,8 +18,10 @@ pub mod netpol_selects_nothing;
 pub mod nodeport_out_of_range;
 pub mod service_port_mismatch;
 pub mod service_ports_ambiguous;
+pub mod service_selects_multiple_workloads;
 pub mod service_selects_nothing;
 pub mod statefulset_service_missing;
+pub mod statefulset_service_not_headless;
 pub mod unknown_service_host;
 
 use crate::rule::RuleEntry;
@@ -29,14 +32,17 @@ pub const RULES: &[RuleEntry] = &[
     RuleEntry::of::<default_deny_no_dns::DefaultDenyNoDns>(),
     RuleEntry::of::<unknown_service_host::UnknownServiceHost>(),
     RuleEntry::of::<statefulset_service_missing::StatefulsetServiceMissing>(),
+    RuleEntry::of::<statefulset_service_not_headless::StatefulsetServiceNotHeadless>(),
     RuleEntry::of::<service_ports_ambiguous::ServicePortsAmbiguous>(),
     RuleEntry::of::<nodeport_out_of_range::NodeportOutOfRange>(),
     RuleEntry::of::<service_selects_nothing::ServiceSelectsNothing>(),
     RuleEntry::of::<service_port_mismatch::ServicePortMismatch>(),
+    RuleEntry::of::<service_selects_multiple_workloads::ServiceSelectsMultipleWorkloads>(),
     RuleEntry::of::<ingress_backend_missing::IngressBackendMissing>(),
     RuleEntry::of::<ingress_port_mismatch::IngressPortMismatch>(),
     RuleEntry::of::<ingress_class_missing::IngressClassMissing>(),
     RuleEntry::of::<ingress_tls_secret_missing::IngressTlsSecretMissing>(),
+    RuleEntry::of::<ingress_tls_host_mismatch::IngressTlsHostMismatch>(),
     RuleEntry::of::<ingress_wildcard_path::IngressWildcardPath>(),
     RuleEntry::of::<ingress_duplicate_route::IngressDuplicateRoute>(),
     RuleEntry::of::<localhost_in_env::LocalhostInEnv>(),

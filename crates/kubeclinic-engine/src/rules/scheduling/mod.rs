@@ -6,6 +6,7 @@
 pub mod insufficient_resources;
 pub mod node_affinity_or_taint;
 pub mod quota_exceeded;
+pub mod spread_selector_mismatch;
 pub mod toleration_invalid;
 
 use crate::diagnostic::FileId;
@@ -19,6 +20,7 @@ pub const RULES: &[RuleEntry] = &[
     RuleEntry::of::<node_affinity_or_taint::NodeAffinityOrTaint>(),
     RuleEntry::of::<quota_exceeded::QuotaExceeded>(),
     RuleEntry::of::<toleration_invalid::TolerationInvalid>(),
+    RuleEntry::of::<spread_selector_mismatch::SpreadSelectorMismatch>(),
 ];
 
 /// A pod the scheduler could not place, as its latest `FailedScheduling` event says.

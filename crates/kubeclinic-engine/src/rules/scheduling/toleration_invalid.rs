@@ -79,7 +79,12 @@ impl Rule for TolerationInvalid {
             if ws.object_of(t).is_live() {
                 continue;
             }
-            for toleration in t.spec.get("tolerations").map(Node::items).unwrap_or_default() {
+            for toleration in t
+                .spec
+                .get("tolerations")
+                .map(Node::items)
+                .unwrap_or_default()
+            {
                 let operator = toleration.get("operator").and_then(Node::as_str);
                 if operator == Some("Exists") {
                     if let Some(entry) = toleration.entry("value") {
@@ -91,7 +96,10 @@ impl Rule for TolerationInvalid {
                             out.push(Invalid {
                                 template: index,
                                 toleration,
-                                value: Some(TextRange::new(entry.key.span.start, entry.value.span.end)),
+                                value: Some(TextRange::new(
+                                    entry.key.span.start,
+                                    entry.value.span.end,
+                                )),
                                 at: &entry.value,
                                 problem: "value must be empty when operator is Exists",
                             });
@@ -100,7 +108,9 @@ impl Rule for TolerationInvalid {
                 }
                 if let Some(seconds) = toleration.get("tolerationSeconds") {
                     let effect = toleration.get("effect").and_then(Node::as_str);
-                    if !seconds.as_scalar().is_some_and(|s| s.is_null()) && effect != Some("NoExecute") {
+                    if !seconds.as_scalar().is_some_and(|s| s.is_null())
+                        && effect != Some("NoExecute")
+                    {
                         out.push(Invalid {
                             template: index,
                             toleration,
@@ -117,7 +127,11 @@ impl Rule for TolerationInvalid {
 
     fn finding<'a>(ws: &Workspace<'a>, i: &Invalid<'a>) -> Diagnostic {
         let object = ws.object_of(&ws.templates[i.template]);
-        let key = i.toleration.get("key").and_then(Node::as_str).unwrap_or("(every taint)");
+        let key = i
+            .toleration
+            .get("key")
+            .and_then(Node::as_str)
+            .unwrap_or("(every taint)");
         Diagnostic {
             file: object.file,
             range: i.at.span,
