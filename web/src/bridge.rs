@@ -66,6 +66,9 @@ pub struct FindingView {
     pub fix: Option<FixView>,
     /// Other places that belong to the finding, in this text.
     pub related: Vec<RelatedView>,
+    /// A best-practice note (an info that is no reading problem): listed apart, after the
+    /// problems, so that it never hides them nor reads as one.
+    pub note: bool,
 }
 
 /// A secondary label: `line 14: the image of container api in Deployment api`.
@@ -192,6 +195,9 @@ fn finding_view(
                 message: r.message.clone(),
             })
             .collect(),
+        note: f.severity == kubeclinic_engine::Severity::Info
+            && kubeclinic_engine::rules::find(f.rule)
+                .is_some_and(|m| m.category != kubeclinic_engine::rule::Category::Syntax),
     }
 }
 

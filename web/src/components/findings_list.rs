@@ -17,7 +17,11 @@ pub fn findings_list() -> Html {
             </div>
         };
     }
-    if d.findings.is_empty() {
+    // Best-practice notes are listed apart: they are no problems, and a paste with only
+    // notes is a clean one.
+    let (notes, problems): (Vec<&FindingView>, Vec<&FindingView>) =
+        d.findings.iter().partition(|f| f.note && d.understood);
+    let empty = if problems.is_empty() {
         let what = if ctx.analysis.text.trim().is_empty() {
             "Paste a manifest, drop a file, or load the example to start.".to_string()
         } else {
@@ -26,13 +30,15 @@ pub fn findings_list() -> Html {
                 n => format!("No problems found in {} ({n} suppressed).", d.checked),
             }
         };
-        return html! {
+        Some(html! {
             <div class="empty" data-testid="no-findings">
                 <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M5 12.5 10 17 19 7" fill="none" stroke="currentColor" stroke-width="2.2" /></svg>
                 <p>{ what }</p>
             </div>
-        };
-    }
+        })
+    } else {
+        None
+    };
     let on_select = {
         let state = ctx.state.clone();
         Callback::from(move |f: FindingView| {
@@ -47,18 +53,38 @@ pub fn findings_list() -> Html {
         let state = ctx.state.clone();
         Callback::from(move |rule: &'static str| state.dispatch(Action::ShowRule(rule)))
     };
+    let card = |f: &FindingView| {
+        html! {
+            <FindingCard
+                key={f.id}
+                finding={f.clone()}
+                selected={ctx.state.selected == Some(f.id)}
+                on_select={on_select.clone()}
+                on_rule={on_rule.clone()}
+            />
+        }
+    };
+    let notes_open = ctx
+        .state
+        .selected
+        .is_some_and(|id| notes.iter().any(|f| f.id == id));
     html! {
-        <ol class="findings" data-testid="findings">
-            { for d.findings.iter().map(|f| html! {
-                <FindingCard
-                    key={f.id}
-                    finding={f.clone()}
-                    selected={ctx.state.selected == Some(f.id)}
-                    on_select={on_select.clone()}
-                    on_rule={on_rule.clone()}
-                />
-            }) }
-        </ol>
+        <>
+            { for empty }
+            if !problems.is_empty() {
+                <ol class="findings" data-testid="findings">
+                    { for problems.iter().map(|f| card(f)) }
+                </ol>
+            }
+            if !notes.is_empty() {
+                <details class="notes" data-testid="notes" open={notes_open}>
+                    <summary>{ format!("{} best-practice note(s)", notes.len()) }</summary>
+                    <ol class="findings">
+                        { for notes.iter().map(|f| card(f)) }
+                    </ol>
+                </details>
+            }
+        </>
     }
 }
 

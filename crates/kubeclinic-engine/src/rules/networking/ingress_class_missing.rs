@@ -175,7 +175,7 @@ impl Rule for IngressClassMissing {
         vec![Related {
             file: ingress.file,
             range: ingress.anchor_range(),
-            message: format!("{}", ingress.display()),
+            message: ingress.display(),
         }]
     }
 

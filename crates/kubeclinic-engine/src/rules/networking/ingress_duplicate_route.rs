@@ -112,6 +112,9 @@ pub struct Clash<'a> {
     route: String,
 }
 
+/// Class, host, path and path type: what a controller routes by.
+type RouteKey<'a> = (Option<&'a str>, &'a str, &'a str, &'a str);
+
 /// The class an Ingress names, as written.
 fn class_of(node: &Node) -> Option<&str> {
     node.path(&["spec", "ingressClassName"])
@@ -156,7 +159,7 @@ impl Rule for IngressDuplicateRoute {
 
     fn detect<'a>(ws: &Workspace<'a>) -> Vec<Clash<'a>> {
         // (class, host, path, pathType) -> first (ingress, path node, backend)
-        let mut seen: Vec<((Option<&str>, &str, &str, &str), usize, &Node, String)> = Vec::new();
+        let mut seen: Vec<(RouteKey, usize, &Node, String)> = Vec::new();
         let mut out = Vec::new();
         for &index in ws.indexes_of_kind("Ingress") {
             let ingress = &ws.objects[index];

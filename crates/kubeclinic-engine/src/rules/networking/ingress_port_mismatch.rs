@@ -90,7 +90,7 @@ pub struct Mismatch<'a> {
 }
 
 /// The Service's ports: (item, number, name).
-fn service_ports<'a>(service: &'a Node) -> Vec<(&'a Node, Option<i64>, Option<&'a str>)> {
+fn service_ports(service: &Node) -> Vec<(&Node, Option<i64>, Option<&str>)> {
     service
         .path(&["spec", "ports"])
         .map(Node::items)
