@@ -228,6 +228,8 @@ pub struct Workspace<'a> {
     references: std::cell::OnceCell<Vec<crate::provides::Referenced<'a>>>,
     /// Every built-in object checked against the API's schema.
     shape_issues: std::cell::OnceCell<Vec<crate::rules::api::shape::Issue>>,
+    /// Every name the pod templates must find (ConfigMaps, Secrets, claims, accounts).
+    links: std::cell::OnceCell<Vec<crate::rules::configuration::links::Link<'a>>>,
 }
 
 /// A described pod and the input it came from.
@@ -381,6 +383,7 @@ impl<'a> Workspace<'a> {
             checker,
             pull_failures: std::cell::OnceCell::new(),
             shape_issues: std::cell::OnceCell::new(),
+            links: std::cell::OnceCell::new(),
             provided: std::cell::OnceCell::new(),
             references: std::cell::OnceCell::new(),
         }
@@ -405,6 +408,13 @@ impl<'a> Workspace<'a> {
     }
 
     /// The claims, ServiceAccounts and image pull secrets the pod templates refer to.
+    /// Every name the pod templates of the set must find, read once for the rules that join
+    /// templates to ConfigMaps, Secrets, claims and ServiceAccounts.
+    pub fn links(&self) -> &[crate::rules::configuration::links::Link<'a>] {
+        self.links
+            .get_or_init(|| crate::rules::configuration::links::read(self))
+    }
+
     pub fn references(&self) -> &[crate::provides::Referenced<'a>] {
         self.references
             .get_or_init(|| crate::provides::references(self))

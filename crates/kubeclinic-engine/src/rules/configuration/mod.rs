@@ -1,14 +1,31 @@
 //! ConfigMaps, Secrets and the keys pods read from them.
 //!
-//! The four rules share one reading of kubelet's errors (`configmap "x" not found`,
-//! `couldn't find key password in Secret default/db`, `configmap references non-existent config
-//! key: app.conf`) and one walk over what a pod template reads, so that an object missing in
-//! the cluster is one finding and its fix edits every place that names it.
+//! The runtime rules (`missing-configmap` and its kin) share one reading of kubelet's errors
+//! (`configmap "x" not found`, `couldn't find key password in Secret default/db`, `configmap
+//! references non-existent config key: app.conf`) and one walk over what a pod template reads
+//! ([`references`]), so that an object missing in the cluster is one finding and its fix edits
+//! every place that names it. The manifest rules (`ref-missing-*`,
+//! `referenced-objects-not-in-set`) hold the same walk against what the set provides
+//! ([`links`]) and give way to the runtime finding of the same object. The secret rules read
+//! values: names that say secret and placeholders ([`sensitive`]), and `data` as the API server
+//! decodes it.
 
+pub mod links;
 pub mod missing_configmap;
 pub mod missing_configmap_key;
 pub mod missing_secret;
 pub mod missing_secret_key;
+pub mod placeholder_secret_value;
+pub mod plaintext_secret_env;
+pub mod ref_missing_configmap;
+pub mod ref_missing_key;
+pub mod ref_missing_pull_secret;
+pub mod ref_missing_secret;
+pub mod ref_missing_serviceaccount;
+pub mod referenced_objects_not_in_set;
+pub mod secret_data_not_base64;
+pub mod secret_in_configmap;
+pub mod sensitive;
 
 use crate::diagnostic::{Applicability, Diagnostic, Edit, FileId, Fix, Severity};
 use crate::model::{K8sObject, Workspace};
@@ -25,7 +42,24 @@ pub const RULES: &[RuleEntry] = &[
     RuleEntry::of::<missing_secret::MissingSecret>(),
     RuleEntry::of::<missing_configmap_key::MissingConfigmapKey>(),
     RuleEntry::of::<missing_secret_key::MissingSecretKey>(),
+    RuleEntry::of::<ref_missing_configmap::RefMissingConfigmap>(),
+    RuleEntry::of::<ref_missing_secret::RefMissingSecret>(),
+    RuleEntry::of::<ref_missing_key::RefMissingKey>(),
+    RuleEntry::of::<ref_missing_serviceaccount::RefMissingServiceaccount>(),
+    RuleEntry::of::<ref_missing_pull_secret::RefMissingPullSecret>(),
+    RuleEntry::of::<referenced_objects_not_in_set::ReferencedObjectsNotInSet>(),
+    RuleEntry::of::<plaintext_secret_env::PlaintextSecretEnv>(),
+    RuleEntry::of::<placeholder_secret_value::PlaceholderSecretValue>(),
+    RuleEntry::of::<secret_in_configmap::SecretInConfigmap>(),
+    RuleEntry::of::<secret_data_not_base64::SecretDataNotBase64>(),
 ];
+
+/// What a pod does when a ConfigMap or Secret it reads into a volume is missing.
+pub const CANNOT_MOUNT: &str = "The kubelet cannot mount the volume: the pod stays in ContainerCreating and none of its containers start.";
+/// ... when one it reads into the environment is missing, or lacks the key.
+pub const CANNOT_BUILD_ENV: &str = "The kubelet cannot build the container's environment: it stays in CreateContainerConfigError and never starts.";
+/// ... when a volume's `items` name a key the object lacks.
+pub const CANNOT_WRITE_FILES: &str = "The kubelet cannot write the volume's files: the pod stays in ContainerCreating and none of its containers start.";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Source {
@@ -500,14 +534,14 @@ pub fn object_diagnostic(ws: &Workspace, state: &ObjectState) -> Diagnostic {
             let (what, why) = match &problem.missing.volume {
                 Some(volume) => (
                     format!("{} mount volume {volume}", verb(problem)),
-                    "The kubelet cannot mount the volume: the pod stays in ContainerCreating and none of its containers start.",
+                    CANNOT_MOUNT,
                 ),
                 None => (
                     match &problem.container {
                         Some(c) => format!("{} start container {c}", verb(problem)),
                         None => format!("{} start", verb(problem)),
                     },
-                    "The kubelet cannot build the container's environment: it stays in CreateContainerConfigError and never starts.",
+                    CANNOT_BUILD_ENV,
                 ),
             };
             Diagnostic {
@@ -668,6 +702,14 @@ fn verb(problem: &Problem) -> &'static str {
     }
 }
 
+/// The node's bytes without the line break a block scalar (`|`, `>`) ends with: what a
+/// finding points at.
+pub fn content_range(ws: &Workspace, file: FileId, node: &Node) -> TextRange {
+    let text = ws.text(file);
+    let end = node.span.start + text[node.span.start..node.span.end].trim_end().len();
+    TextRange::new(node.span.start, end)
+}
+
 fn replace_scalar(file: FileId, node: &Node, text: &str) -> Edit {
     let style = node.as_scalar().map_or(ScalarStyle::Plain, |s| s.style);
     Edit::replace(file, node.span, render_scalar(text, style))
@@ -777,9 +819,9 @@ pub fn key_diagnostic(ws: &Workspace, problem: &Problem) -> Diagnostic {
         why: if problem.history {
             "It runs now; the next restart fails the same way if the key goes missing again.".into()
         } else if problem.missing.volume.is_some() {
-            "The kubelet cannot write the volume's files: the pod stays in ContainerCreating and none of its containers start.".into()
+            CANNOT_WRITE_FILES.into()
         } else {
-            "The kubelet cannot build the container's environment: it stays in CreateContainerConfigError and never starts.".into()
+            CANNOT_BUILD_ENV.into()
         },
         help: Some(help),
         object: Some(problem.subject.reference()),
