@@ -246,5 +246,7 @@ spec:
         - podSelector:
             matchLabels: {tier: web}
 "#;
-    (0..apps).map(|i| app.replace('@', &i.to_string())).collect()
+    (0..apps)
+        .map(|i| app.replace('@', &i.to_string()))
+        .collect()
 }

@@ -265,11 +265,15 @@ pub fn drop_explained(
                         .any(|(f2, r)| *f2 == file && r.contains_range(range))
                 };
                 let mends = |file: FileId, range: TextRange| {
-                    file == f.file && (range.contains_range(f.range) || f.range.contains_range(range))
+                    file == f.file
+                        && (range.contains_range(f.range) || f.range.contains_range(range))
                 };
                 by.contains(&g.rule)
                     && (at(g.file, g.range)
-                        || g.fix.iter().flat_map(|x| &x.edits).any(|e| mends(e.file, e.range))
+                        || g.fix
+                            .iter()
+                            .flat_map(|x| &x.edits)
+                            .any(|e| mends(e.file, e.range))
                         || g.related.iter().any(|r| mends(r.file, r.range)))
             })
         })

@@ -200,7 +200,7 @@ mod tests {
             ..Settings::default()
         })
         .unwrap()
-            .check(&[SourceFile::new("x.yaml", text)])
+        .check(&[SourceFile::new("x.yaml", text)])
     }
 
     #[test]

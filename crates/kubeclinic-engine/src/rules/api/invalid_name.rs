@@ -10,9 +10,8 @@ declare_rule! {
     /// ## What it does
     /// Finds names Kubernetes refuses: object names that are not DNS-1123 (`Payment_API`,
     /// `web.`), Service and Namespace names with dots or over 63 characters, container
-    /// names with capitals, container port names over 15 characters or without a letter, and
-    /// label keys and values that break the label syntax (`app: my app`, a value over 63
-    /// characters).
+    /// names with capitals, and label keys and values that break the label syntax (`app: my
+    /// app`, a value over 63 characters). Port names are `invalid-port-name`'s.
     ///
     /// ## Why is this bad?
     /// The API server refuses the object (`metadata.name: Invalid value: "Payment_API": a
@@ -59,8 +58,6 @@ enum Sort {
     Label,
     /// DNS-1035 label: Service names (a letter first).
     ServiceName,
-    /// IANA service name: container port names.
-    PortName,
     LabelKey,
     LabelValue,
 }
@@ -138,11 +135,6 @@ impl Rule for InvalidName {
             if let Some(name) = c.node.get("name") {
                 push(name, "container name", Sort::Label);
             }
-            for port in c.node.get("ports").map(Node::items).unwrap_or_default() {
-                if let Some(name) = port.get("name") {
-                    push(name, "port name", Sort::PortName);
-                }
-            }
         }
         out
     }
@@ -211,7 +203,6 @@ fn rules_of(sort: Sort) -> &'static str {
         Sort::Subdomain => "Object names are lower-case letters, digits, `-` and `.`, start and end with a letter or digit, and are at most 253 characters.",
         Sort::Label => "Use lower-case letters, digits and `-`, starting and ending with a letter or digit, at most 63 characters.",
         Sort::ServiceName => "Service names are lower-case letters, digits and `-`, start with a letter, end with a letter or digit, and are at most 63 characters (they become DNS names).",
-        Sort::PortName => "Port names are at most 15 lower-case letters, digits and `-`, with at least one letter, and no `-` at either end or twice in a row.",
         Sort::LabelKey => "A label key is an optional DNS prefix and `/`, then a name of at most 63 letters, digits, `-`, `_` or `.`, starting and ending with a letter or digit.",
         Sort::LabelValue => "A label value is empty, or at most 63 letters, digits, `-`, `_` or `.`, starting and ending with a letter or digit; quote values YAML would read as numbers.",
     }
@@ -256,17 +247,6 @@ fn problem(value: &str, sort: Sort) -> Option<String> {
                 }
             })
         }
-        Sort::PortName => {
-            if value.len() > 15 {
-                Some(format!("it has {} characters, 15 at most", value.len()))
-            } else if !value.chars().any(|c| c.is_ascii_lowercase()) {
-                Some("it needs at least one letter".into())
-            } else if value.contains("--") {
-                Some("`--` is not allowed".into())
-            } else {
-                label(value)
-            }
-        }
         Sort::LabelKey => {
             let (prefix, name) = match value.rsplit_once('/') {
                 Some((p, n)) => (Some(p), n),
@@ -310,9 +290,6 @@ mod tests {
         assert!(problem("web_api", Sort::Label).is_some());
         assert!(problem("1web", Sort::ServiceName).is_some());
         assert_eq!(problem("1web", Sort::Label), None);
-        assert_eq!(problem("http-metrics", Sort::PortName), None);
-        assert!(problem("prometheus-metrics", Sort::PortName).is_some());
-        assert!(problem("8080", Sort::PortName).is_some());
         assert_eq!(problem("app.kubernetes.io/name", Sort::LabelKey), None);
         assert!(problem("my app", Sort::LabelValue).is_some());
         assert_eq!(problem("", Sort::LabelValue), None);

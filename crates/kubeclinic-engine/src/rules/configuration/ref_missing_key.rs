@@ -128,7 +128,7 @@ impl Rule for RefMissingKey {
             if link.keys.is_empty() {
                 continue;
             }
-            let Found::Provided(provided) = graph.find(&link) else {
+            let Found::Provided(provided) = graph.find(link) else {
                 continue;
             };
             let Some(has) = graph.keys(&provided) else {
@@ -165,7 +165,7 @@ impl Rule for RefMissingKey {
                     has: listed,
                     near: near.map(String::from),
                     label,
-                    reported: graph.reported(&link, Some(wanted)),
+                    reported: graph.reported(link, Some(wanted)),
                 });
             }
         }

@@ -61,7 +61,6 @@ declare_rule! {
         severity: Error,
         fix: Sometimes,
         reads: Manifests,
-        explained_by: ["invalid-name"],
     }
 }
 
