@@ -89,6 +89,9 @@ declare_rule! {
     ///           image: ghcr.io/example/orders:3.0.2
     /// ```
     ///
+    /// When a policy that does allow DNS misses its pods (`netpol-selects-nothing`), that
+    /// finding explains this one and is shown instead.
+    ///
     /// ## Fix safety
     /// Unsafe: the fix adds a policy beside the denying one that lets the same pods reach the
     /// cluster DNS (pods labelled `k8s-app: kube-dns`, in any namespace) on port 53, UDP and
@@ -100,6 +103,7 @@ declare_rule! {
         severity: Warning,
         fix: Sometimes,
         reads: Manifests,
+        explained_by: ["netpol-selects-nothing"],
     }
 }
 
@@ -108,6 +112,9 @@ pub struct Denied {
     selector: LabelSelector,
     /// Pod templates the policy cuts off from DNS.
     templates: Vec<usize>,
+    /// The `podSelector`s of policies that would let pods reach DNS but select none of these:
+    /// when one of them misses its pods (`netpol-selects-nothing`), that is the cause.
+    allowers: Vec<(crate::diagnostic::FileId, crate::text::TextRange)>,
 }
 
 /// True when the policy isolates its pods' egress.
@@ -196,10 +203,32 @@ impl Rule for DefaultDenyNoDns {
                 })
                 .collect();
             if !templates.is_empty() {
+                let allowers = policies
+                    .iter()
+                    .filter(|(other, typed, _)| {
+                        ws.objects[*other].may_share_namespace(&ws.objects[*index])
+                            && typed
+                                .spec
+                                .as_ref()
+                                .and_then(|s| s.egress.as_ref())
+                                .is_some_and(|rules| {
+                                    rules.iter().any(|r| {
+                                        allows_dns(r, ws.objects[*other].effective_namespace())
+                                    })
+                                })
+                    })
+                    .filter_map(|(other, _, _)| {
+                        let o = &ws.objects[*other];
+                        o.node
+                            .path(&["spec", "podSelector"])
+                            .map(|n| (o.file, n.span))
+                    })
+                    .collect();
                 out.push(Denied {
                     policy: *index,
                     selector: selector.clone(),
                     templates,
+                    allowers,
                 });
             }
         }
@@ -245,6 +274,13 @@ impl Rule for DefaultDenyNoDns {
             container: None,
             severity: None,
         }
+    }
+
+    fn evidence<'a>(
+        _ws: &Workspace<'a>,
+        d: &Denied,
+    ) -> Vec<(crate::diagnostic::FileId, crate::text::TextRange)> {
+        d.allowers.clone()
     }
 
     fn related<'a>(ws: &Workspace<'a>, d: &Denied) -> Vec<Related> {
