@@ -8,7 +8,8 @@ use crate::yaml::render_scalar;
 declare_rule! {
     /// ## What it does
     /// Finds Ingress backends naming a Service that the set does not hold, while it holds other
-    /// Services of that namespace, and offers the closest name.
+    /// Services of that namespace, and offers the closest name. With no name close, the
+    /// finding is information: the Service may well be applied from elsewhere.
     ///
     /// ## Why is this bad?
     /// The ingress controller has nowhere to send the route: requests get `503 Service
@@ -142,6 +143,10 @@ impl Rule for IngressBackendMissing {
                 "; did you mean {}?",
                 ws.objects[c].name.as_deref().unwrap_or_default()
             ));
+        } else {
+            message.push_str(
+                "; no name of the set comes close, so make sure it exists in the cluster",
+            );
         }
         Diagnostic {
             file: ingress.file,
@@ -151,7 +156,8 @@ impl Rule for IngressBackendMissing {
             help: Some("Name the Service exactly as its `metadata.name` says, or add the Service (in the Ingress's namespace: an Ingress cannot send to another namespace).".into()),
             object: Some(ingress.reference()),
             container: None,
-            severity: None,
+            // With no near name the object may well be applied from elsewhere: information.
+            severity: m.closest.is_none().then_some(crate::diagnostic::Severity::Info),
         }
     }
 

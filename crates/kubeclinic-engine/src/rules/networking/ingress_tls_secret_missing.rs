@@ -11,7 +11,8 @@ declare_rule! {
     /// holds other Secrets of that namespace. A Secret counts as provided when the set holds it,
     /// a SealedSecret or ExternalSecret makes it, a cert-manager Certificate names it, or the
     /// Ingress asks cert-manager for it (`cert-manager.io/cluster-issuer`, `cert-manager.io/issuer`
-    /// or `kubernetes.io/tls-acme: "true"`).
+    /// or `kubernetes.io/tls-acme: "true"`). With no name close, the finding is information:
+    /// the Secret may well be made elsewhere.
     ///
     /// ## Why is this bad?
     /// The controller cannot load the certificate and serves its own self-signed default
@@ -163,6 +164,10 @@ impl Rule for IngressTlsSecretMissing {
         );
         if let Some(c) = m.closest {
             message.push_str(&format!("; did you mean {}?", ws.provided()[c].name));
+        } else {
+            message.push_str(
+                "; no name of the set comes close, so make sure it exists in the cluster",
+            );
         }
         Diagnostic {
             file: ingress.file,
@@ -172,7 +177,8 @@ impl Rule for IngressTlsSecretMissing {
             help: Some("Name the TLS Secret of the Ingress's namespace that holds the certificate, or let cert-manager issue it (a `cert-manager.io/cluster-issuer` annotation, or a Certificate with this `secretName`).".into()),
             object: Some(ingress.reference()),
             container: None,
-            severity: None,
+            // With no near name the object may well be applied from elsewhere: information.
+            severity: m.closest.is_none().then_some(crate::diagnostic::Severity::Info),
         }
     }
 

@@ -10,6 +10,7 @@ pub mod ingress_port_mismatch;
 pub mod ingress_tls_host_mismatch;
 pub mod ingress_tls_secret_missing;
 pub mod ingress_wildcard_path;
+pub mod invalid_port_number;
 pub mod localhost_connection;
 pub mod localhost_in_env;
 mod loopback;
@@ -35,6 +36,7 @@ pub const RULES: &[RuleEntry] = &[
     RuleEntry::of::<statefulset_service_not_headless::StatefulsetServiceNotHeadless>(),
     RuleEntry::of::<service_ports_ambiguous::ServicePortsAmbiguous>(),
     RuleEntry::of::<nodeport_out_of_range::NodeportOutOfRange>(),
+    RuleEntry::of::<invalid_port_number::InvalidPortNumber>(),
     RuleEntry::of::<service_selects_nothing::ServiceSelectsNothing>(),
     RuleEntry::of::<service_port_mismatch::ServicePortMismatch>(),
     RuleEntry::of::<service_selects_multiple_workloads::ServiceSelectsMultipleWorkloads>(),

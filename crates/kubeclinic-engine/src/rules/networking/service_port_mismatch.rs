@@ -90,6 +90,7 @@ declare_rule! {
         severity: Error,
         fix: Sometimes,
         reads: Manifests,
+        explained_by: ["invalid-port-number"],
     }
 }
 
@@ -155,8 +156,13 @@ impl Rule for ServicePortMismatch {
                             || templates.iter().any(|&t| mentions_number(ws, t, *n))
                     }
                 };
-                // A placeholder container port (`containerPort: PORT`) says nothing.
-                if declared.iter().any(|d| d.number.is_none()) {
+                // A placeholder container port (`containerPort: PORT`) says nothing, and one out
+                // of range is `invalid-port-number`'s.
+                if declared
+                    .iter()
+                    .any(|d| d.number.is_none_or(|n| !(1..=65535).contains(&n)))
+                    || matches!(wanted, PortRef::Number(n) if !(1..=65535).contains(&n))
+                {
                     continue;
                 }
                 if found {

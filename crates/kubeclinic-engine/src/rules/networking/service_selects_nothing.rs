@@ -78,7 +78,7 @@ declare_rule! {
     /// ## Fix safety
     /// Unsafe: the fix gives the selector the closest template's values for the labels it
     /// misses; check that template is the one the Service is for. No fix when no template
-    /// comes close.
+    /// comes close: the finding is then information, for the pods may be defined elsewhere.
     pub struct ServiceSelectsNothing {
         id: "service-selects-nothing",
         category: Networking,
@@ -127,22 +127,19 @@ impl Rule for ServiceSelectsNothing {
             };
             let selection = ws.select(&selector, service);
             // With no pods of that namespace in the set, the pods may be defined elsewhere.
-            // A Service no template comes close to most likely selects pods defined elsewhere
-            // (another folder, a chart, an operator): only a near miss is judged.
             if selection.candidates.is_empty()
                 || !selection.matched.is_empty()
-                || selection.closest.is_none()
                 || ws.made_by_controller(&selector, service)
             {
                 continue;
             }
-            if !near_miss(ws, selector_node, selection.closest) {
-                continue;
-            }
+            // No template comes close: the pods are most likely defined elsewhere (another
+            // folder, a chart, an operator), so this is information, not an error.
+            let near = near_miss(ws, selector_node, selection.closest);
             out.push(Unselected {
                 service: index,
                 selector_node,
-                closest: selection.closest,
+                closest: selection.closest.filter(|_| near),
             });
         }
         out
@@ -161,13 +158,18 @@ impl Rule for ServiceSelectsNothing {
             "Service {} selects no pods: no pod template has labels {wanted}",
             service.name.as_deref().unwrap_or("(no name given)")
         );
-        if let Some(t) = state.closest {
-            let template = &ws.templates[t];
-            message.push_str(&format!(
-                "; the closest, {}, has {}",
-                ws.object_of(template).display(),
-                format_labels(template.label_pairs())
-            ));
+        match state.closest {
+            Some(t) => {
+                let template = &ws.templates[t];
+                message.push_str(&format!(
+                    "; the closest, {}, has {}",
+                    ws.object_of(template).display(),
+                    format_labels(template.label_pairs())
+                ));
+            }
+            None => message.push_str(
+                "; none comes close, so make sure its pods are defined elsewhere (another folder, a chart, an operator)",
+            ),
         }
         Diagnostic {
             file: service.file,
@@ -177,7 +179,7 @@ impl Rule for ServiceSelectsNothing {
             help: Some("Make the selector match the labels of the pods the Service is for (the pod template's `metadata.labels`, not the workload's own labels).".into()),
             object: Some(service.reference()),
             container: None,
-            severity: None,
+            severity: state.closest.is_none().then_some(crate::diagnostic::Severity::Info),
         }
     }
 

@@ -8,7 +8,8 @@ use crate::yaml::{render_scalar, Node};
 declare_rule! {
     /// ## What it does
     /// Finds StatefulSets whose `serviceName` names a Service the set does not define, while
-    /// the set holds other Services of that namespace, and offers the closest name.
+    /// the set holds other Services of that namespace, and offers the closest name. With no
+    /// name close, the finding is information: the Service may well be applied from elsewhere.
     ///
     /// ## Why is this bad?
     /// The StatefulSet's pods get their stable DNS names (`db-0.db.shop.svc.cluster.local`)
@@ -146,6 +147,10 @@ impl Rule for StatefulsetServiceMissing {
                 "; did you mean {}?",
                 ws.objects[c].name.as_deref().unwrap_or_default()
             ));
+        } else {
+            message.push_str(
+                "; no name of the set comes close, so make sure it exists in the cluster",
+            );
         }
         Diagnostic {
             file: set.file,
@@ -155,7 +160,8 @@ impl Rule for StatefulsetServiceMissing {
             help: Some("Name the headless Service (`clusterIP: None`) that selects these pods, or add it.".into()),
             object: Some(set.reference()),
             container: None,
-            severity: None,
+            // With no near name the object may well be applied from elsewhere: information.
+            severity: m.closest.is_none().then_some(crate::diagnostic::Severity::Info),
         }
     }
 

@@ -17,6 +17,7 @@ pub mod pdb_selects_nothing;
 pub mod probe_port_mismatch;
 pub mod replicas_with_hpa;
 pub mod requests_exceed_limits;
+pub mod restart_policy_invalid;
 pub mod selector_template_mismatch;
 pub mod single_replica_with_pdb;
 pub mod volume_mount_missing_volume;
@@ -26,6 +27,7 @@ use crate::rule::RuleEntry;
 pub const RULES: &[RuleEntry] = &[
     RuleEntry::of::<selector_template_mismatch::SelectorTemplateMismatch>(),
     RuleEntry::of::<requests_exceed_limits::RequestsExceedLimits>(),
+    RuleEntry::of::<restart_policy_invalid::RestartPolicyInvalid>(),
     RuleEntry::of::<duplicate_env_var::DuplicateEnvVar>(),
     RuleEntry::of::<invalid_cron::InvalidCron>(),
     RuleEntry::of::<hpa_target_missing::HpaTargetMissing>(),

@@ -177,6 +177,14 @@ impl Rule for ProbePortMismatch {
                 .flat_map(|other| other.node.get("ports").map(Node::items).unwrap_or_default())
                 .filter_map(|p| p.get("containerPort").and_then(Node::as_i64))
                 .collect();
+            // A port out of range is `invalid-port-number`'s, and no port to point a probe at.
+            let in_range = |n: &i64| (1..=65535).contains(n);
+            if declared
+                .iter()
+                .any(|(_, n, _)| n.is_some_and(|n| !in_range(&n)))
+            {
+                continue;
+            }
             for (key, _) in PROBES {
                 let Some(probe) = c.node.get(key) else {
                     continue;
@@ -200,7 +208,8 @@ impl Rule for ProbePortMismatch {
                                 && !declared.iter().any(|(n, _, _)| *n == Some(name))
                         }
                         PortRef::Number(number) => {
-                            declared.iter().any(|(_, n, _)| n.is_some())
+                            in_range(&number)
+                                && declared.iter().any(|(_, n, _)| n.is_some())
                                 && !pod_numbers.contains(&number)
                                 && !configured(c.node, number)
                         }
