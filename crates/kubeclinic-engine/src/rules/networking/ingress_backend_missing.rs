@@ -1,9 +1,8 @@
-use super::{closest_name, ingress_backends, IngressBackend};
+use super::{ingress_backends, IngressBackend};
 use crate::declare_rule;
-use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Related};
+use crate::diagnostic::{Diagnostic, Fix, Related};
 use crate::model::Workspace;
 use crate::rule::Rule;
-use crate::yaml::render_scalar;
 
 declare_rule! {
     /// ## What it does
@@ -105,18 +104,9 @@ impl Rule for IngressBackendMissing {
             let Some(name) = backend.service.as_str() else {
                 continue;
             };
-            let (found, any) = super::service_named(ws, name, ingress);
-            if found.is_some() || !any {
+            let Some(closest) = super::missing_service(ws, name, ingress) else {
                 continue;
-            }
-            let services: Vec<(usize, &str)> = ws
-                .indexes_of_kind("Service")
-                .iter()
-                .filter(|&&i| ws.objects[i].may_share_namespace(ingress))
-                .filter_map(|&i| Some((i, ws.objects[i].name.as_deref()?)))
-                .collect();
-            let closest = closest_name(name, services.iter().map(|(_, n)| *n))
-                .and_then(|n| services.iter().find(|(_, s)| *s == n).map(|(i, _)| *i));
+            };
             out.push(Missing {
                 backend,
                 name,
@@ -138,16 +128,9 @@ impl Rule for IngressBackendMissing {
             m.backend.route,
             m.name
         );
-        if let Some(c) = m.closest {
-            message.push_str(&format!(
-                "; did you mean {}?",
-                ws.objects[c].name.as_deref().unwrap_or_default()
-            ));
-        } else {
-            message.push_str(
-                "; no name of the set comes close, so make sure it exists in the cluster",
-            );
-        }
+        message.push_str(&super::meant_suffix(
+            m.closest.and_then(|c| ws.objects[c].name.as_deref()),
+        ));
         Diagnostic {
             file: ingress.file,
             range: m.backend.service.span,
@@ -156,36 +139,24 @@ impl Rule for IngressBackendMissing {
             help: Some("Name the Service exactly as its `metadata.name` says, or add the Service (in the Ingress's namespace: an Ingress cannot send to another namespace).".into()),
             object: Some(ingress.reference()),
             container: None,
-            // With no near name the object may well be applied from elsewhere: information.
-            severity: m.closest.is_none().then_some(crate::diagnostic::Severity::Info),
+            severity: super::meant_severity(m.closest),
         }
     }
 
     fn related<'a>(ws: &Workspace<'a>, m: &Missing<'a>) -> Vec<Related> {
         m.closest
-            .map(|c| {
-                let s = &ws.objects[c];
-                Related {
-                    file: s.file,
-                    range: s.anchor_range(),
-                    message: format!("the Service most likely meant, {}", s.display()),
-                }
-            })
+            .map(|c| super::meant_label(&ws.objects[c], "Service"))
             .into_iter()
             .collect()
     }
 
     fn fix<'a>(ws: &Workspace<'a>, m: &Missing<'a>) -> Option<Fix> {
         let name = ws.objects[m.closest?].name.as_deref()?;
-        let like = m.backend.service.as_scalar()?.style;
-        Some(Fix::new(
+        super::rename_fix(
             format!("Send {} to Service {name}", m.backend.route),
-            Applicability::Unsafe,
-            vec![Edit::replace(
-                ws.objects[m.backend.ingress].file,
-                m.backend.service.span,
-                render_scalar(name, like),
-            )],
-        ))
+            ws.objects[m.backend.ingress].file,
+            m.backend.service,
+            name,
+        )
     }
 }

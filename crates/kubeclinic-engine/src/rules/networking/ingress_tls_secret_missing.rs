@@ -1,9 +1,9 @@
 use super::closest_name;
 use crate::declare_rule;
-use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Related};
+use crate::diagnostic::{Diagnostic, Fix, Related};
 use crate::model::Workspace;
 use crate::rule::Rule;
-use crate::yaml::{render_scalar, Node};
+use crate::yaml::Node;
 
 declare_rule! {
     /// ## What it does
@@ -162,13 +162,9 @@ impl Rule for IngressTlsSecretMissing {
             ingress.name.as_deref().unwrap_or("<unnamed>"),
             m.secret.as_str().unwrap_or_default()
         );
-        if let Some(c) = m.closest {
-            message.push_str(&format!("; did you mean {}?", ws.provided()[c].name));
-        } else {
-            message.push_str(
-                "; no name of the set comes close, so make sure it exists in the cluster",
-            );
-        }
+        message.push_str(&super::meant_suffix(
+            m.closest.map(|c| ws.provided()[c].name.as_str()),
+        ));
         Diagnostic {
             file: ingress.file,
             range: m.secret.span,
@@ -177,8 +173,7 @@ impl Rule for IngressTlsSecretMissing {
             help: Some("Name the TLS Secret of the Ingress's namespace that holds the certificate, or let cert-manager issue it (a `cert-manager.io/cluster-issuer` annotation, or a Certificate with this `secretName`).".into()),
             object: Some(ingress.reference()),
             container: None,
-            // With no near name the object may well be applied from elsewhere: information.
-            severity: m.closest.is_none().then_some(crate::diagnostic::Severity::Info),
+            severity: super::meant_severity(m.closest),
         }
     }
 
@@ -198,14 +193,11 @@ impl Rule for IngressTlsSecretMissing {
 
     fn fix<'a>(ws: &Workspace<'a>, m: &Missing<'a>) -> Option<Fix> {
         let name = &ws.provided()[m.closest?].name;
-        Some(Fix::new(
+        super::rename_fix(
             format!("Serve TLS with Secret {name}"),
-            Applicability::Unsafe,
-            vec![Edit::replace(
-                ws.objects[m.ingress].file,
-                m.secret.span,
-                render_scalar(name, m.secret.as_scalar()?.style),
-            )],
-        ))
+            ws.objects[m.ingress].file,
+            m.secret,
+            name,
+        )
     }
 }

@@ -351,3 +351,64 @@ pub fn retarget_match_labels(
         )]
     }
 }
+
+/// For a Service named `name` that `near` needs: `None` when the set has it, or has no Service
+/// that can share `near`'s namespace (nothing to judge); else the Service most likely meant,
+/// if any comes close.
+pub fn missing_service(ws: &Workspace, name: &str, near: &K8sObject) -> Option<Option<usize>> {
+    let (found, any) = service_named(ws, name, near);
+    if found.is_some() || !any {
+        return None;
+    }
+    let services: Vec<(usize, &str)> = ws
+        .indexes_of_kind("Service")
+        .iter()
+        .filter(|&&i| ws.objects[i].may_share_namespace(near))
+        .filter_map(|&i| Some((i, ws.objects[i].name.as_deref()?)))
+        .collect();
+    Some(
+        closest_name(name, services.iter().map(|(_, n)| *n))
+            .and_then(|n| services.iter().find(|(_, s)| *s == n).map(|(i, _)| *i)),
+    )
+}
+
+/// The end of a message about a missing object: the name meant, or what to check.
+pub fn meant_suffix(meant: Option<&str>) -> String {
+    match meant {
+        Some(name) => format!("; did you mean {name}?"),
+        None => "; no name of the set comes close, so make sure it exists in the cluster".into(),
+    }
+}
+
+/// A missing object's severity: the rule's own when the set shows what was meant, else
+/// information (the object may well be applied from elsewhere).
+pub fn meant_severity(meant: Option<usize>) -> Option<crate::diagnostic::Severity> {
+    meant.is_none().then_some(crate::diagnostic::Severity::Info)
+}
+
+/// The secondary label on the object most likely meant.
+pub fn meant_label(object: &K8sObject, what: &str) -> crate::diagnostic::Related {
+    crate::diagnostic::Related {
+        file: object.file,
+        range: object.anchor_range(),
+        message: format!("the {what} most likely meant, {}", object.display()),
+    }
+}
+
+/// The unsafe fix that writes `name` over the scalar `node`, in its quoting.
+pub fn rename_fix(
+    title: String,
+    file: crate::diagnostic::FileId,
+    node: &Node,
+    name: &str,
+) -> Option<crate::diagnostic::Fix> {
+    Some(crate::diagnostic::Fix::new(
+        title,
+        crate::diagnostic::Applicability::Unsafe,
+        vec![crate::diagnostic::Edit::replace(
+            file,
+            node.span,
+            crate::yaml::render_scalar(name, node.as_scalar()?.style),
+        )],
+    ))
+}

@@ -1,9 +1,8 @@
-use super::closest_name;
 use crate::declare_rule;
-use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Related};
+use crate::diagnostic::{Diagnostic, Fix, Related};
 use crate::model::Workspace;
 use crate::rule::Rule;
-use crate::yaml::{render_scalar, Node};
+use crate::yaml::Node;
 
 declare_rule! {
     /// ## What it does
@@ -114,18 +113,9 @@ impl Rule for StatefulsetServiceMissing {
             let Some(name) = node.as_str().filter(|n| !n.is_empty()) else {
                 continue;
             };
-            let (found, any) = super::service_named(ws, name, set);
-            if found.is_some() || !any {
+            let Some(closest) = super::missing_service(ws, name, set) else {
                 continue;
-            }
-            let services: Vec<(usize, &str)> = ws
-                .indexes_of_kind("Service")
-                .iter()
-                .filter(|&&i| ws.objects[i].may_share_namespace(set))
-                .filter_map(|&i| Some((i, ws.objects[i].name.as_deref()?)))
-                .collect();
-            let closest = closest_name(name, services.iter().map(|(_, n)| *n))
-                .and_then(|n| services.iter().find(|(_, s)| *s == n).map(|(i, _)| *i));
+            };
             out.push(Missing {
                 set: index,
                 name: node,
@@ -142,16 +132,9 @@ impl Rule for StatefulsetServiceMissing {
             set.name.as_deref().unwrap_or("<unnamed>"),
             m.name.as_str().unwrap_or_default()
         );
-        if let Some(c) = m.closest {
-            message.push_str(&format!(
-                "; did you mean {}?",
-                ws.objects[c].name.as_deref().unwrap_or_default()
-            ));
-        } else {
-            message.push_str(
-                "; no name of the set comes close, so make sure it exists in the cluster",
-            );
-        }
+        message.push_str(&super::meant_suffix(
+            m.closest.and_then(|c| ws.objects[c].name.as_deref()),
+        ));
         Diagnostic {
             file: set.file,
             range: m.name.span,
@@ -160,32 +143,24 @@ impl Rule for StatefulsetServiceMissing {
             help: Some("Name the headless Service (`clusterIP: None`) that selects these pods, or add it.".into()),
             object: Some(set.reference()),
             container: None,
-            // With no near name the object may well be applied from elsewhere: information.
-            severity: m.closest.is_none().then_some(crate::diagnostic::Severity::Info),
+            severity: super::meant_severity(m.closest),
         }
     }
 
     fn related<'a>(ws: &Workspace<'a>, m: &Missing<'a>) -> Vec<Related> {
         m.closest
-            .map(|c| Related {
-                file: ws.objects[c].file,
-                range: ws.objects[c].anchor_range(),
-                message: format!("the Service most likely meant, {}", ws.objects[c].display()),
-            })
+            .map(|c| super::meant_label(&ws.objects[c], "Service"))
             .into_iter()
             .collect()
     }
 
     fn fix<'a>(ws: &Workspace<'a>, m: &Missing<'a>) -> Option<Fix> {
         let name = ws.objects[m.closest?].name.as_deref()?;
-        Some(Fix::new(
+        super::rename_fix(
             format!("Govern by Service {name}"),
-            Applicability::Unsafe,
-            vec![Edit::replace(
-                ws.objects[m.set].file,
-                m.name.span,
-                render_scalar(name, m.name.as_scalar()?.style),
-            )],
-        ))
+            ws.objects[m.set].file,
+            m.name,
+            name,
+        )
     }
 }
