@@ -204,10 +204,7 @@ impl Workspace<'_> {
         let matched: Vec<usize> = candidates
             .iter()
             .copied()
-            .filter(|&t| {
-                let labels: Labels = self.templates[t].label_pairs().into_iter().collect();
-                selector_matches(selector, &labels)
-            })
+            .filter(|&t| selector_matches(selector, self.template_labels(t)))
             .collect();
         let closest = if matched.is_empty() {
             closest_template(self, selector, &candidates)
@@ -275,7 +272,7 @@ pub fn closest_template(
     candidates
         .iter()
         .map(|&t| {
-            let labels: Labels = ws.templates[t].label_pairs().into_iter().collect();
+            let labels = ws.template_labels(t);
             let score: usize = wanted
                 .iter()
                 .map(|(k, v)| match labels.get(k.as_str()) {

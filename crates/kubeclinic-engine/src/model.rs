@@ -230,6 +230,10 @@ pub struct Workspace<'a> {
     shape_issues: std::cell::OnceCell<Vec<crate::rules::api::shape::Issue>>,
     /// Every name the pod templates must find (ConfigMaps, Secrets, claims, accounts).
     links: std::cell::OnceCell<Vec<crate::rules::configuration::links::Link<'a>>>,
+    /// The autoscalers of the set and the workloads they scale.
+    autoscalers: std::cell::OnceCell<Vec<crate::rules::workloads::Autoscaler<'a>>>,
+    /// Each pod template's labels, for the selectors of every rule.
+    template_labels: std::cell::OnceCell<Vec<crate::labels::Labels<'a>>>,
 }
 
 /// A described pod and the input it came from.
@@ -384,6 +388,8 @@ impl<'a> Workspace<'a> {
             pull_failures: std::cell::OnceCell::new(),
             shape_issues: std::cell::OnceCell::new(),
             links: std::cell::OnceCell::new(),
+            autoscalers: std::cell::OnceCell::new(),
+            template_labels: std::cell::OnceCell::new(),
             provided: std::cell::OnceCell::new(),
             references: std::cell::OnceCell::new(),
         }
@@ -413,6 +419,22 @@ impl<'a> Workspace<'a> {
     pub fn links(&self) -> &[crate::rules::configuration::links::Link<'a>] {
         self.links
             .get_or_init(|| crate::rules::configuration::links::read(self))
+    }
+
+    /// The HorizontalPodAutoscalers of the set (not live) with the workloads they scale.
+    pub fn autoscalers(&self) -> &[crate::rules::workloads::Autoscaler<'a>] {
+        self.autoscalers
+            .get_or_init(|| crate::rules::workloads::read_autoscalers(self))
+    }
+
+    /// The labels of the pod template `template`, read once for every selector.
+    pub fn template_labels(&self, template: usize) -> &crate::labels::Labels<'a> {
+        &self.template_labels.get_or_init(|| {
+            self.templates
+                .iter()
+                .map(|t| t.label_pairs().into_iter().collect())
+                .collect()
+        })[template]
     }
 
     pub fn references(&self) -> &[crate::provides::Referenced<'a>] {

@@ -19,10 +19,16 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 /// The one candidate that looks like a misspelling of `wanted`: equal but for case, or at most
 /// two edits away (one for short names). `None` when there is none or more than one.
 pub fn nearest<'c>(wanted: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
-    let limit = if wanted.chars().count() <= 4 { 1 } else { 2 };
+    let length = wanted.chars().count();
+    let limit = if length <= 4 { 1 } else { 2 };
     let mut best: Vec<(usize, &str)> = candidates
         .into_iter()
         .filter(|c| *c != wanted)
+        // More letters apart than the limit cannot be few enough edits.
+        .filter(|c| {
+            c.len().abs_diff(wanted.len()) <= limit * 4
+                && c.chars().count().abs_diff(length) <= limit
+        })
         .map(|c| {
             let d = if c.eq_ignore_ascii_case(wanted) {
                 0

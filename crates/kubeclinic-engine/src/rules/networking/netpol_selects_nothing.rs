@@ -134,11 +134,9 @@ impl Rule for NetpolSelectsNothing {
             if selection.candidates.is_empty() {
                 continue;
             }
-            let matched = !selection.matched.is_empty();
             // Operators build pods from custom resources (Prometheus, Alertmanager, sandbox
             // templates...) and copy labels from them: any `labels` map in one counts.
-            let made_by_controller = ws.made_by_controller(&selector, policy);
-            if matched || made_by_controller {
+            if !selection.matched.is_empty() || ws.made_by_controller(&selector, policy) {
                 continue;
             }
             let closest = selection.closest;

@@ -4,8 +4,6 @@ use crate::model::Workspace;
 use crate::rule::Rule;
 use crate::yaml::Node;
 
-use super::autoscalers;
-
 declare_rule! {
     /// ## What it does
     /// Finds HorizontalPodAutoscalers whose `minReplicas` is greater than their
@@ -70,7 +68,7 @@ impl Rule for HpaMinExceedsMax {
     type State<'a> = Inverted<'a>;
 
     fn detect<'a>(ws: &Workspace<'a>) -> Vec<Inverted<'a>> {
-        autoscalers(ws)
+        ws.autoscalers()
             .into_iter()
             .filter_map(|a| {
                 let (min, max) = (a.min?, a.max?);

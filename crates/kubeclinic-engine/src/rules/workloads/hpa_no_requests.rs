@@ -5,7 +5,7 @@ use crate::patch::{set_paths, Value};
 use crate::rule::Rule;
 use crate::yaml::Node;
 
-use super::{asks_for, autoscalers, container_anchor, limit_range_defaults, template_of};
+use super::{asks_for, container_anchor, limit_range_defaults, template_of};
 
 declare_rule! {
     /// ## What it does
@@ -176,7 +176,7 @@ impl Rule for HpaNoRequests {
 
     fn detect<'a>(ws: &Workspace<'a>) -> Vec<Unmeasured<'a>> {
         let mut out = Vec::new();
-        for a in autoscalers(ws) {
+        for a in ws.autoscalers() {
             let Some(target) = a.target else { continue };
             let Some(template) = template_of(ws, target) else {
                 continue;

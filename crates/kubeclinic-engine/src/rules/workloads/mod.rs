@@ -106,8 +106,8 @@ impl Autoscaler<'_> {
     }
 }
 
-/// Every autoscaler of the set that is not live.
-pub fn autoscalers<'a>(ws: &Workspace<'a>) -> Vec<Autoscaler<'a>> {
+/// Every autoscaler of the set that is not live ([`Workspace::autoscalers`] keeps them).
+pub fn read_autoscalers<'a>(ws: &Workspace<'a>) -> Vec<Autoscaler<'a>> {
     ws.indexes_of_kind("HorizontalPodAutoscaler")
         .iter()
         .map(|&index| {
@@ -154,10 +154,7 @@ pub fn replicas<'a>(ws: &Workspace<'a>, object: usize) -> Option<Replicas<'a>> {
     if !(built_in || custom) || template_of(ws, object).is_none() {
         return None;
     }
-    if let Some(a) = autoscalers(ws)
-        .into_iter()
-        .find(|a| a.target == Some(object))
-    {
+    if let Some(a) = ws.autoscalers().iter().find(|a| a.target == Some(object)) {
         return Some(Replicas {
             count: a.min_replicas()?,
             node,

@@ -4,7 +4,7 @@ use crate::model::Workspace;
 use crate::rule::Rule;
 use crate::yaml::{Entry, Node};
 
-use super::{autoscalers, entry_lines, entry_owns_its_lines};
+use super::{entry_lines, entry_owns_its_lines};
 
 declare_rule! {
     /// ## What it does
@@ -108,7 +108,7 @@ impl Rule for ReplicasWithHpa {
 
     fn detect<'a>(ws: &Workspace<'a>) -> Vec<Contested<'a>> {
         let mut out: Vec<Contested> = Vec::new();
-        for a in autoscalers(ws) {
+        for a in ws.autoscalers() {
             let Some(target) = a.target else { continue };
             let workload = &ws.objects[target];
             if workload.is_live() || out.iter().any(|c| c.workload == target) {
