@@ -69,7 +69,7 @@ impl Rule for HpaMinExceedsMax {
 
     fn detect<'a>(ws: &Workspace<'a>) -> Vec<Inverted<'a>> {
         ws.autoscalers()
-            .into_iter()
+            .iter()
             .filter_map(|a| {
                 let (min, max) = (a.min?, a.max?);
                 let (high, low) = (min.as_i64()?, max.as_i64()?);
