@@ -290,7 +290,12 @@ fn parse_document(text: &str, range: TextRange) -> (Option<Node>, Option<SyntaxE
                     }
                 };
                 let node_end = if flow {
-                    end.max(node_start)
+                    // The closing bracket: past the last item (or the opening one), only
+                    // blanks, commas and comments may come before it. The event's own end can
+                    // run on over a trailing comment.
+                    closing_bracket(text, last_end.unwrap_or(node_start + 1))
+                        .unwrap_or(end)
+                        .max(node_start)
                 } else {
                     last_end.unwrap_or(node_start).max(node_start)
                 };
@@ -306,6 +311,26 @@ fn parse_document(text: &str, range: TextRange) -> (Option<Node>, Option<SyntaxE
         }
     }
     (builder.root, None)
+}
+
+/// The byte after the `}` or `]` that closes a flow collection whose last item ends at
+/// `from`; `None` when anything but blanks, commas and comments comes first.
+fn closing_bracket(text: &str, from: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = from;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'}' | b']' => return Some(i + 1),
+            b' ' | b'\t' | b'\r' | b'\n' | b',' => i += 1,
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            _ => return None,
+        }
+    }
+    None
 }
 
 /// The byte after the closing quote of the quoted scalar starting at `start`.
@@ -340,5 +365,25 @@ fn convert_style(style: saphyr_parser::ScalarStyle) -> ScalarStyle {
         saphyr_parser::ScalarStyle::DoubleQuoted => ScalarStyle::DoubleQuoted,
         saphyr_parser::ScalarStyle::Literal => ScalarStyle::Literal,
         saphyr_parser::ScalarStyle::Folded => ScalarStyle::Folded,
+    }
+}
+
+#[cfg(test)]
+mod flow_tests {
+    use super::parse_stream;
+
+    #[test]
+    fn a_flow_collection_ends_at_its_bracket_not_after_its_comment() {
+        let text = "a:\n  resources: {} # keep me\n  b: [x, {c: 1} ] # and me\n  d: {e: 'f' , }\n";
+        let docs = parse_stream(text);
+        let root = docs[0].root.as_ref().unwrap();
+        let a = root.get("a").unwrap();
+        let span = |key: &str| {
+            let n = a.get(key).unwrap();
+            &text[n.span.start..n.span.end]
+        };
+        assert_eq!(span("resources"), "{}");
+        assert_eq!(span("b"), "[x, {c: 1} ]");
+        assert_eq!(span("d"), "{e: 'f' , }");
     }
 }
