@@ -8,7 +8,8 @@ declare_rule! {
     /// ## What it does
     /// Finds objects that lack a field the Kubernetes API requires at that place: a
     /// container's `name`, a Deployment's `selector`, a Service port's `port`, an Ingress
-    /// path's `pathType`, a volume mount's `mountPath`.
+    /// path's `pathType`, a volume mount's `mountPath`. A key left empty (`containerPort:`)
+    /// is null, which the API server takes as absent.
     ///
     /// ## Why is this bad?
     /// The API server refuses the object (`spec.template.spec.containers[0].name: Required

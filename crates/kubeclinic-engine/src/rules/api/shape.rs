@@ -276,7 +276,11 @@ impl Walker<'_> {
             if required == "apiVersion" || required == "kind" {
                 continue;
             }
-            if node.get(required).is_none() && node.is_mapping() {
+            // An empty value (`containerPort:`) is null, which the API server takes as absent.
+            let absent = node
+                .get(required)
+                .is_none_or(|v| matches!(&v.resolved().kind, NodeKind::Scalar(s) if s.is_null()));
+            if absent && node.is_mapping() {
                 path.push(Seg::Key(required));
                 self.push(key, path, required, def, Problem::Missing);
                 path.pop();
