@@ -195,9 +195,7 @@ fn finding_view(
                 message: r.message.clone(),
             })
             .collect(),
-        note: f.severity == kubeclinic_engine::Severity::Info
-            && kubeclinic_engine::rules::find(f.rule)
-                .is_some_and(|m| m.category != kubeclinic_engine::rule::Category::Syntax),
+        note: kubeclinic_engine::output::is_note(f),
     }
 }
 

@@ -38,6 +38,13 @@ pub fn locate(
 
 /// Renders findings as rustc and Ruff do: a headline, a code frame with carets, the reason and
 /// the way out.
+/// A best-practice note: an info that is no reading problem (no probes, no requests). The
+/// human output and the app list notes apart, after the problems.
+pub fn is_note(f: &Finding) -> bool {
+    f.severity == crate::Severity::Info
+        && crate::rules::find(f.rule).is_some_and(|m| m.category != crate::rule::Category::Syntax)
+}
+
 pub fn render_human(files: &[SourceFile], report: &Report) -> String {
     render_human_with(files, report, false)
 }
@@ -47,8 +54,29 @@ pub fn render_human(files: &[SourceFile], report: &Report) -> String {
 pub fn render_human_with(files: &[SourceFile], report: &Report, show_suppressed: bool) -> String {
     let indexes: Vec<LineIndex> = files.iter().map(|f| LineIndex::new(&f.text)).collect();
     let mut out = String::new();
-    for finding in &report.findings {
+    let (notes, problems): (Vec<&Finding>, Vec<&Finding>) = report
+        .findings
+        .iter()
+        .partition(|f| is_note(f) && report.understood());
+    for finding in problems {
         render_finding(&mut out, files, &indexes, finding);
+        out.push('\n');
+    }
+    if !notes.is_empty() {
+        // Best practice, one line each after the problems: they never hide one.
+        out.push_str(&format!("Best-practice notes ({}):\n", notes.len()));
+        for f in notes {
+            let loc = locate(
+                &files[f.file],
+                &indexes[f.file],
+                f.range,
+                PositionEncoding::Utf8Chars,
+            );
+            out.push_str(&format!(
+                "  note[{}] {}:{}:{}: {}\n",
+                f.rule, files[f.file].path, loc.line, loc.column, f.message
+            ));
+        }
         out.push('\n');
     }
     if show_suppressed {
