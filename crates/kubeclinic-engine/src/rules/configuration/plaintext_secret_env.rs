@@ -1,4 +1,4 @@
-use super::sensitive::{is_placeholder, says_secret, url_password};
+use super::sensitive::{says_secret, url_password};
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::model::Workspace;
@@ -96,32 +96,14 @@ pub struct Plaintext<'a> {
     url: bool,
 }
 
-/// A literal value worth keeping secret: not empty, a boolean, a number, a path, a
-/// reference to another variable or a placeholder.
+/// A literal value worth keeping secret ([`super::sensitive::literal`]), and no file a secret
+/// is read from (`./key.pem`, `~/.aws`, `file:...`).
 fn literal_secret(text: &str) -> bool {
     let t = text.trim();
-    t.chars().count() >= 3
-        && !t.chars().all(|c| c.is_ascii_digit())
-        && !matches!(
-            t.to_ascii_lowercase().as_str(),
-            "true"
-                | "false"
-                | "yes"
-                | "no"
-                | "on"
-                | "off"
-                | "enabled"
-                | "disabled"
-                | "none"
-                | "null"
-        )
-        && !t.starts_with('/')
+    super::sensitive::literal(t)
         && !t.starts_with("./")
         && !t.starts_with("~/")
         && !t.starts_with("file:")
-        && !t.contains("$(")
-        && !t.contains("://")
-        && !is_placeholder(t)
 }
 
 impl Rule for PlaintextSecretEnv {

@@ -1,4 +1,4 @@
-use super::sensitive::{is_placeholder, says_secret, url_password};
+use super::sensitive::{says_secret, url_password};
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::model::Workspace;
@@ -110,29 +110,9 @@ fn file_like(key: &str) -> bool {
     })
 }
 
-/// A value worth keeping secret: not empty, boolean, number, path, reference or placeholder.
+/// A one-line value worth keeping secret ([`super::sensitive::literal`]).
 fn literal(text: &str) -> bool {
-    let t = text.trim();
-    t.chars().count() >= 3
-        && !t.contains('\n')
-        && !t.chars().all(|c| c.is_ascii_digit())
-        && !matches!(
-            t.to_ascii_lowercase().as_str(),
-            "true"
-                | "false"
-                | "yes"
-                | "no"
-                | "on"
-                | "off"
-                | "enabled"
-                | "disabled"
-                | "none"
-                | "null"
-        )
-        && !t.starts_with('/')
-        && !t.contains("$(")
-        && !t.contains("://")
-        && !is_placeholder(t)
+    !text.trim().contains('\n') && super::sensitive::literal(text)
 }
 
 fn private_key(text: &str) -> bool {

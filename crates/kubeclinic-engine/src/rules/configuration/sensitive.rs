@@ -135,6 +135,31 @@ pub fn says_secret(name: &str) -> bool {
 
 /// A value left to be filled in: `<password>`, `${DB_PASSWORD}`, `{{ .Values.token }}`,
 /// `changeme`, `REPLACE_ME`, `TODO`, `xxx`, `your-api-key-here`.
+/// A literal value worth keeping secret: at least three characters, not a number, a
+/// boolean or a word for none, not a path, a `$(VAR)` reference, a URL or a placeholder.
+pub fn literal(text: &str) -> bool {
+    let t = text.trim();
+    t.chars().count() >= 3
+        && !t.chars().all(|c| c.is_ascii_digit())
+        && !matches!(
+            t.to_ascii_lowercase().as_str(),
+            "true"
+                | "false"
+                | "yes"
+                | "no"
+                | "on"
+                | "off"
+                | "enabled"
+                | "disabled"
+                | "none"
+                | "null"
+        )
+        && !t.starts_with('/')
+        && !t.contains("$(")
+        && !t.contains("://")
+        && !is_placeholder(t)
+}
+
 pub fn is_placeholder(value: &str) -> bool {
     let v = value.trim();
     let lower = v.to_ascii_lowercase();
