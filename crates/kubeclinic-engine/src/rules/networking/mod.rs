@@ -148,7 +148,7 @@ pub fn closest_name<'c>(
     }
     let mut similar: Vec<&str> = candidates
         .into_iter()
-        .filter(|c| *c != wanted && crate::labels::similar(c, wanted))
+        .filter(|c| *c != wanted && shares_a_distinctive_word(c, wanted))
         .collect();
     similar.sort_unstable();
     similar.dedup();
@@ -156,6 +156,51 @@ pub fn closest_name<'c>(
         [only] => Some(only),
         _ => None,
     }
+}
+
+/// Words of names that say what kind of thing it is, not which one: `api-service` and
+/// `frontend-service` share one and are still two Services.
+const GENERIC_WORDS: &[&str] = &[
+    "service",
+    "svc",
+    "headless",
+    "server",
+    "app",
+    "api",
+    "web",
+    "http",
+    "https",
+    "grpc",
+    "tls",
+    "cert",
+    "secret",
+    "secrets",
+    "config",
+    "configmap",
+    "data",
+    "internal",
+    "external",
+    "public",
+    "private",
+    "main",
+    "default",
+    "deployment",
+    "ingress",
+    "port",
+    "metrics",
+];
+
+/// True when the names share a word of more than two letters that is not a generic one
+/// (`binance-extractor` and `binance-data-extractor`).
+fn shares_a_distinctive_word(a: &str, b: &str) -> bool {
+    let words = |s: &str| -> Vec<String> {
+        s.split(['-', '_', '.'])
+            .map(str::to_ascii_lowercase)
+            .filter(|w| w.len() > 2 && !GENERIC_WORDS.contains(&w.as_str()))
+            .collect()
+    };
+    let b = words(b);
+    words(a).iter().any(|w| b.contains(w))
 }
 
 /// The pod templates a Service of the set (not live, not `ExternalName`) selects, with its
@@ -411,4 +456,18 @@ pub fn rename_fix(
             crate::yaml::render_scalar(name, node.as_scalar()?.style),
         )],
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn names_are_close_by_typo_or_by_a_distinctive_word() {
+        let names = ["frontend-service", "orders-api"];
+        assert_eq!(super::closest_name("api-service", names), None);
+        assert_eq!(super::closest_name("orders", names), Some("orders-api"));
+        assert_eq!(
+            super::closest_name("frontend-servce", names),
+            Some("frontend-service")
+        );
+    }
 }
