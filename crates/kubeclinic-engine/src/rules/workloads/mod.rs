@@ -6,6 +6,7 @@ pub mod duplicate_workload;
 pub mod hpa_min_exceeds_max;
 pub mod hpa_no_requests;
 pub mod hpa_target_missing;
+pub mod identical_probes;
 pub mod image_name_inconsistent;
 pub mod invalid_cron;
 pub mod invalid_port_name;
@@ -28,6 +29,7 @@ pub const RULES: &[RuleEntry] = &[
     RuleEntry::of::<selector_template_mismatch::SelectorTemplateMismatch>(),
     RuleEntry::of::<requests_exceed_limits::RequestsExceedLimits>(),
     RuleEntry::of::<restart_policy_invalid::RestartPolicyInvalid>(),
+    RuleEntry::of::<identical_probes::IdenticalProbes>(),
     RuleEntry::of::<duplicate_env_var::DuplicateEnvVar>(),
     RuleEntry::of::<invalid_cron::InvalidCron>(),
     RuleEntry::of::<hpa_target_missing::HpaTargetMissing>(),
