@@ -358,6 +358,36 @@ fn find_entry<'n>(base: &'n Node, key: &str, value: &Node) -> Option<&'n Node> {
     None
 }
 
+/// The whole lines of a mapping entry, its line break included: what deleting the entry
+/// removes without leaving a blank line.
+pub fn entry_lines(ws: &Workspace, file: FileId, entry: &crate::yaml::Entry) -> TextRange {
+    let index = ws.lines(file);
+    let text = ws.text(file);
+    let start = index.line_start(index.line_of(entry.key.span.start));
+    let end_line = index.line_of(entry.value.span.end.max(entry.key.span.end));
+    let mut end = index.line_range(end_line, text).end;
+    if text[end..].starts_with("\r\n") {
+        end += 2;
+    } else if text[end..].starts_with('\n') {
+        end += 1;
+    }
+    TextRange::new(start, end)
+}
+
+/// The whole lines holding `start..end`, so deleting them leaves no blank line behind.
+pub fn whole_lines(ws: &Workspace, file: FileId, start: usize, end: usize) -> TextRange {
+    let lines = ws.lines(file);
+    let text = ws.text(file);
+    let first = lines.line_of(start);
+    let last = lines.line_of(end);
+    let end = if last + 1 < lines.line_count() {
+        lines.line_start(last + 1)
+    } else {
+        text.len()
+    };
+    TextRange::new(lines.line_start(first), end)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -53,7 +53,7 @@ fn built_in(kind: &str, name: &str) -> bool {
 
 /// A name left for a template engine or a pipeline to fill in (`{{ .Values.x }}`, `${NAME}`,
 /// `<secret-name>`): not a name the set could hold.
-fn unrendered(name: &str) -> bool {
+pub fn unrendered(name: &str) -> bool {
     name.contains(['$', '{', '}', '<', '>', '%']) || name.contains(char::is_whitespace)
 }
 

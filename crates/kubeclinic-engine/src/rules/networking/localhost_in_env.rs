@@ -377,21 +377,11 @@ fn may_be_served_in_pod(ws: &Workspace, container: usize, port: Option<u16>) -> 
             .iter()
             .any(|cp| cp.get("containerPort").and_then(Node::as_i64) == Some(i64::from(port)))
     };
-    let mentions = |node: &Node| {
-        let wanted = port.to_string();
-        ["command", "args"].iter().any(|field| {
-            node.get(field)
-                .map(Node::items)
-                .unwrap_or_default()
-                .iter()
-                .filter_map(Node::as_str)
-                .any(|v| v.split(|c: char| !c.is_ascii_digit()).any(|t| t == wanted))
-        })
-    };
     if declares(this.node) {
         return true;
     }
-    sidecars().any(|other| declares(other.node) || mentions(other.node))
+    sidecars()
+        .any(|other| declares(other.node) || super::names_port(other.node, i64::from(port), false))
 }
 
 /// A Service in the set that exposes `port` and does not front this pod itself.

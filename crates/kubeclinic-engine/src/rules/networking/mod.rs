@@ -98,6 +98,33 @@ pub fn all_containers_declare_ports(ws: &Workspace, template: usize) -> bool {
         .all(|c| c.node.get("ports").is_some_and(|p| !p.items().is_empty()))
 }
 
+/// True when the container names `number` as a number of its own (`:8443`, `--port=8443`,
+/// `8443`) in its command or arguments and, with `env`, in its env values: it listens on a
+/// port it need not declare.
+pub fn names_port(container: &Node, number: i64, env: bool) -> bool {
+    let wanted = number.to_string();
+    let mut texts: Vec<&str> = ["command", "args"]
+        .iter()
+        .flat_map(|k| container.get(k).map(Node::items).unwrap_or_default())
+        .filter_map(Node::as_str)
+        .collect();
+    if env {
+        texts.extend(
+            container
+                .get("env")
+                .map(Node::items)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|e| e.get("value").and_then(Node::as_scalar))
+                .map(|s| s.text.as_str()),
+        );
+    }
+    texts.iter().any(|t| {
+        t.split(|c: char| !c.is_ascii_digit())
+            .any(|digits| digits == wanted)
+    })
+}
+
 /// A `port`/`targetPort` value: a number, or a name.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PortRef<'a> {
@@ -203,16 +230,21 @@ fn shares_a_distinctive_word(a: &str, b: &str) -> bool {
     words(a).iter().any(|w| b.contains(w))
 }
 
-/// The pod templates a Service of the set (not live, not `ExternalName`) selects, with its
-/// selector; `None` when it has no selector or selects nothing in the set.
-pub fn service_targets(ws: &Workspace, service: usize) -> Option<Vec<usize>> {
-    let object = &ws.objects[service];
-    if object.is_live()
-        || object.node.path(&["spec", "type"]).and_then(Node::as_str) == Some("ExternalName")
+/// A Service of the set that selects pods (not live, not `ExternalName`): its plain
+/// `selector` map, as written and as a label selector; `None` without one.
+pub fn service_selector<'a>(
+    service: &K8sObject<'a>,
+) -> Option<(
+    &'a Node,
+    k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector,
+)> {
+    if service.is_live()
+        || service.node.path(&["spec", "type"]).and_then(Node::as_str) == Some("ExternalName")
     {
         return None;
     }
-    let pairs = object.node.path(&["spec", "selector"])?.string_map();
+    let node = service.node.path(&["spec", "selector"])?;
+    let pairs = node.string_map();
     if pairs.is_empty() {
         return None;
     }
@@ -225,6 +257,14 @@ pub fn service_targets(ws: &Workspace, service: usize) -> Option<Vec<usize>> {
         ),
         match_expressions: None,
     };
+    Some((node, selector))
+}
+
+/// The pod templates a Service of the set selects; `None` when it has no selector
+/// ([`service_selector`]) or selects nothing in the set.
+pub fn service_targets(ws: &Workspace, service: usize) -> Option<Vec<usize>> {
+    let object = &ws.objects[service];
+    let (_, selector) = service_selector(object)?;
     let matched = ws.select(&selector, object).matched;
     (!matched.is_empty()).then_some(matched)
 }
@@ -320,25 +360,6 @@ pub fn is_default_deny(policy: &k8s_openapi::api::networking::v1::NetworkPolicy)
     denies_ingress || denies_egress
 }
 
-/// The whole lines holding `start..end`, so deleting them leaves no blank line behind.
-pub fn whole_lines(
-    ws: &Workspace,
-    file: usize,
-    start: usize,
-    end: usize,
-) -> crate::text::TextRange {
-    let lines = ws.lines(file);
-    let text = ws.text(file);
-    let first = lines.line_of(start);
-    let last = lines.line_of(end);
-    let end = if last + 1 < lines.line_count() {
-        lines.line_start(last + 1)
-    } else {
-        text.len()
-    };
-    crate::text::TextRange::new(lines.line_start(first), end)
-}
-
 /// A mapping written in the style of `like`: flow stays flow, block keeps its indentation.
 pub fn render_map(ws: &Workspace, file: usize, like: &Node, pairs: &[(&str, &str)]) -> String {
     let entries = pairs.iter().map(|(k, v)| {
@@ -383,7 +404,7 @@ pub fn retarget_match_labels(
                 }
                 None => Some(Edit::delete(
                     file,
-                    whole_lines(ws, file, entry.key.span.start, entry.value.span.end),
+                    crate::patch::whole_lines(ws, file, entry.key.span.start, entry.value.span.end),
                 )),
             })
             .collect()

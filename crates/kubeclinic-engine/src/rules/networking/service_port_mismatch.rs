@@ -153,7 +153,10 @@ impl Rule for ServicePortMismatch {
                     PortRef::Number(n) => {
                         !ports_known
                             || declared.iter().any(|d| d.number == Some(*n))
-                            || templates.iter().any(|&t| mentions_number(ws, t, *n))
+                            || templates.iter().any(|&t| {
+                                ws.containers_of(t)
+                                    .any(|c| super::names_port(c.node, *n, true))
+                            })
                     }
                 };
                 // A placeholder container port (`containerPort: PORT`) says nothing, and one out
@@ -322,32 +325,4 @@ fn replacement<'a>(
         (PortRef::Name(_), Some(_)) => None,
         _ => Some((PortRef::Number(*only), d.node)),
     }
-}
-
-/// True when a container of the template names `n` in its command, arguments or environment
-/// values, as a number of its own (`:8443`, `--port=8443`, `8443`).
-fn mentions_number(ws: &Workspace, template: usize, n: i64) -> bool {
-    let wanted = n.to_string();
-    ws.containers_of(template).any(|c| {
-        let mut values: Vec<&str> = Vec::new();
-        for field in ["command", "args"] {
-            values.extend(
-                c.node
-                    .get(field)
-                    .map(Node::items)
-                    .unwrap_or_default()
-                    .iter()
-                    .filter_map(Node::as_str),
-            );
-        }
-        for env in c.node.get("env").map(Node::items).unwrap_or_default() {
-            if let Some(v) = env.get("value").and_then(|v| v.as_scalar()) {
-                values.push(&v.text);
-            }
-        }
-        values.iter().any(|v| {
-            v.split(|ch: char| !ch.is_ascii_digit())
-                .any(|token| token == wanted)
-        })
-    })
 }

@@ -1,5 +1,3 @@
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
-
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Related};
 use crate::labels::{near_miss, Labels};
@@ -101,30 +99,18 @@ impl Rule for ServiceSelectsNothing {
         let mut out = Vec::new();
         for &index in ws.indexes_of_kind("Service") {
             let service = &ws.objects[index];
-            if service.is_live()
-                || service.node.path(&["spec", "type"]).and_then(Node::as_str)
-                    == Some("ExternalName")
+            let Some((selector_node, selector)) = super::service_selector(service) else {
+                continue;
+            };
+            // Labels controllers add to the pods they make (`job-name`, `pod-template-hash`,
+            // `statefulset.kubernetes.io/pod-name`...) are not in any template: not judged.
+            if selector_node
+                .string_map()
+                .iter()
+                .any(|(k, _, _)| set_by_controller(k))
             {
                 continue;
             }
-            let Some(selector_node) = service.node.path(&["spec", "selector"]) else {
-                continue;
-            };
-            let pairs = selector_node.string_map();
-            // Labels controllers add to the pods they make (`job-name`, `pod-template-hash`,
-            // `statefulset.kubernetes.io/pod-name`...) are not in any template: not judged.
-            if pairs.is_empty() || pairs.iter().any(|(k, _, _)| set_by_controller(k)) {
-                continue;
-            }
-            let selector = LabelSelector {
-                match_labels: Some(
-                    pairs
-                        .iter()
-                        .map(|(k, v, _)| (k.to_string(), v.to_string()))
-                        .collect(),
-                ),
-                match_expressions: None,
-            };
             let selection = ws.select(&selector, service);
             // With no pods of that namespace in the set, the pods may be defined elsewhere.
             if selection.candidates.is_empty()

@@ -66,11 +66,7 @@ pub fn built_in_role(name: &str) -> bool {
         || name.starts_with("kubeadm:")
 }
 
-/// A name left for a template engine or a pipeline to fill in (`{{ .Values.x }}`, `${NAME}`,
-/// `<role-name>`).
-pub fn unrendered(name: &str) -> bool {
-    name.contains("{{") || name.contains("${") || name.contains("$(") || name.starts_with('<')
-}
+pub use crate::rules::configuration::links::unrendered;
 
 /// One entry of a Role's or ClusterRole's `rules`.
 pub struct PolicyRule<'a> {

@@ -158,7 +158,7 @@ impl Rule for TolerationInvalid {
         if i.toleration.flow {
             return None;
         }
-        let range = crate::rules::networking::whole_lines(ws, object.file, range.start, range.end);
+        let range = crate::patch::whole_lines(ws, object.file, range.start, range.end);
         // Only when the entry is on lines of its own (not the `- key:` line of the item).
         let text = ws.source(object.file, range);
         if text.trim_start().starts_with('-') || text.lines().count() != 1 {

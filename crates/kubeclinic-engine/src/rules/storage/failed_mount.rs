@@ -6,7 +6,6 @@ use crate::rule::Rule;
 use crate::rules::configuration::read_missing;
 use crate::rules::evidence::{capitalize, message_range, quoted_after, template_of, Subject};
 use crate::runtime::events::Event;
-use crate::text::TextRange;
 use crate::yaml::Node;
 
 declare_rule! {
@@ -282,13 +281,13 @@ impl Rule for FailedMount {
                 let mut edits = recreate();
                 edits.push(Edit::delete(
                     object.file,
-                    entry_lines(ws, object.file, entry),
+                    crate::patch::entry_lines(ws, object.file, entry),
                 ));
                 edits
             }
             // Only `rollingUpdate`: it becomes the `type` line.
             (Some(entry), None) => {
-                let lines = entry_lines(ws, object.file, entry);
+                let lines = crate::patch::entry_lines(ws, object.file, entry);
                 let indent = column_of(ws, object.file, entry.key.span.start);
                 let newline = if ws.text(object.file)[..lines.end].ends_with('\n') {
                     "\n"
@@ -315,19 +314,6 @@ impl Rule for FailedMount {
             edits,
         ))
     }
-}
-
-/// The whole lines of a mapping entry, its line break included.
-fn entry_lines(ws: &Workspace, file: FileId, entry: &crate::yaml::Entry) -> TextRange {
-    let index = ws.lines(file);
-    let text = ws.text(file);
-    let start = index.line_start(index.line_of(entry.key.span.start));
-    let end_line = index.line_of(entry.value.span.end.max(entry.key.span.end));
-    let mut end = index.line_range(end_line, text).end;
-    if text[end..].starts_with('\n') {
-        end += 1;
-    }
-    TextRange::new(start, end)
 }
 
 /// `volume "data"` or `volume data` from the message.

@@ -316,26 +316,10 @@ pub fn asks_for(c: &Container, resource: &str) -> bool {
     })
 }
 
-/// The whole lines an entry takes, with the line break after them: what deleting it
-/// removes.
-pub fn entry_lines(ws: &Workspace, file: FileId, entry: &Entry) -> TextRange {
-    let index = ws.lines(file);
-    let text = ws.text(file);
-    let start = index.line_start(index.line_of(entry.key.span.start));
-    let end_line = index.line_of(entry.value.span.end.max(entry.key.span.end));
-    let mut end = index.line_range(end_line, text).end;
-    if text[end..].starts_with("\r\n") {
-        end += 2;
-    } else if text[end..].starts_with('\n') {
-        end += 1;
-    }
-    TextRange::new(start, end)
-}
-
 /// True when nothing but the entry (and a comment) is on its lines, so deleting the lines
 /// deletes only it.
 pub fn entry_owns_its_lines(ws: &Workspace, file: FileId, entry: &Entry) -> bool {
-    let lines = entry_lines(ws, file, entry);
+    let lines = crate::patch::entry_lines(ws, file, entry);
     let text = ws.text(file);
     let before = &text[lines.start..entry.key.span.start];
     let after = text[entry.value.span.end.max(entry.key.span.end)..lines.end].trim();

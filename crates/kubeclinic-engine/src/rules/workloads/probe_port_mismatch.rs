@@ -122,31 +122,6 @@ impl Unreachable<'_> {
     }
 }
 
-/// True when the container's command, args or environment name the number
-/// (`--health-probe-bind-address=:8081`, `MANAGEMENT_PORT=9090`): the app is told to listen
-/// there, it is only not declared.
-fn configured(container: &Node, number: i64) -> bool {
-    let wanted = number.to_string();
-    let mut texts: Vec<&str> = ["command", "args"]
-        .iter()
-        .flat_map(|k| container.get(k).map(Node::items).unwrap_or_default())
-        .filter_map(Node::as_str)
-        .collect();
-    texts.extend(
-        container
-            .get("env")
-            .map(Node::items)
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|e| e.get("value").and_then(|v| v.as_scalar()))
-            .map(|s| s.text.as_str()),
-    );
-    texts.iter().any(|t| {
-        t.split(|c: char| !c.is_ascii_digit())
-            .any(|digits| digits == wanted)
-    })
-}
-
 impl Rule for ProbePortMismatch {
     type State<'a> = Unreachable<'a>;
 
@@ -211,7 +186,7 @@ impl Rule for ProbePortMismatch {
                             in_range(&number)
                                 && declared.iter().any(|(_, n, _)| n.is_some())
                                 && !pod_numbers.contains(&number)
-                                && !configured(c.node, number)
+                                && !crate::rules::networking::names_port(c.node, number, true)
                         }
                     };
                     if mismatch {

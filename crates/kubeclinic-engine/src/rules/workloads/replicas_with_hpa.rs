@@ -4,7 +4,8 @@ use crate::model::Workspace;
 use crate::rule::Rule;
 use crate::yaml::{Entry, Node};
 
-use super::{entry_lines, entry_owns_its_lines};
+use super::entry_owns_its_lines;
+use crate::patch::entry_lines;
 
 declare_rule! {
     /// ## What it does
