@@ -93,9 +93,13 @@ export PATH="$KC_TOOLS/node_modules/.bin:$PATH"
 # Browser tests: Debian's Chromium and the Node test dependencies.
 if [ "${1:-}" = "browser" ]; then
   apt_install chromium chromium-driver
-  if [ ! -d "$KC_ROOT/tests/browser/node_modules/playwright-core" ]; then
+  # Reinstalled whenever the lock file changed since the last install.
+  kc_lock="$KC_ROOT/tests/browser/package-lock.json"
+  kc_stamp="$KC_ROOT/tests/browser/node_modules/.installed-lock.json"
+  if ! cmp -s "$kc_lock" "$kc_stamp"; then
     say "installing browser test dependencies"
     (cd "$KC_ROOT/tests/browser" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent) \
       || die "npm ci in tests/browser failed."
+    cp "$kc_lock" "$kc_stamp"
   fi
 fi

@@ -164,11 +164,11 @@ test('the browser app', async (t) => {
     assert.match(await card.innerText(), /line 22/);
     assert.match(await card.innerText(), /ERROR|error/);
     assert.match(await card.innerText(), /default-deny policy/);
-    assert.match(await card.locator('.fix').innerText(), /unsafe/i);
+    assert.match(await card.locator('.fix').innerText(), /changes behaviour/i);
     assert.match(await card.getByTestId('related').innerText(), /closest pod template/);
     const placeholder = await finding('image-tag-placeholder', 63).innerText();
     assert.match(placeholder, /container klines-extractor/);
-    assert.match(placeholder, /display-only/i);
+    assert.match(placeholder, /needs your value/i);
     assert.match(await page.innerText('[data-testid=summary]'), /2 errors/);
   });
 
@@ -230,7 +230,7 @@ test('the browser app', async (t) => {
       page.waitForEvent('download'),
       page.click('[data-testid=download]'),
     ]);
-    assert.equal(download.suggestedFilename(), 'kubeclinic-patched.yaml');
+    assert.equal(download.suggestedFilename(), 'manifest.patched.yaml');
     const saved = fs.readFileSync(await download.path(), 'utf8');
     assert.equal(saved, expected);
   });

@@ -2,12 +2,13 @@
 
 use yew::prelude::*;
 
-use crate::components::{Editor, FindingsList, FixPreview, Header, NoticeBar, RuleBrowser, Tabs};
+use crate::components::{
+    Editor, FindingsList, FixPreview, Header, NoticeBar, RuleBrowser, SettingsPanel, Tabs,
+};
+use crate::dom;
 use crate::hooks::{use_analysis, use_persisted_state, Analysis};
-use crate::state::{Action, State, Tab};
-
-/// Where the person's text is kept between visits.
-const STORAGE_KEY: &str = "kubeclinic.v1";
+use crate::record::STORAGE_KEY;
+use crate::state::{Action, Notice, State, Tab};
 
 #[derive(Clone, PartialEq)]
 pub struct AppContext {
@@ -15,11 +16,54 @@ pub struct AppContext {
     pub analysis: Analysis,
 }
 
+/// What the address's fragment asks for: `#share=...` or `#/rules/<id>`.
+fn follow_fragment(state: &UseReducerHandle<State>) {
+    let fragment = dom::fragment();
+    if fragment.starts_with(crate::share::PREFIX) {
+        let state = state.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            match crate::share::read(&fragment).await {
+                Ok(payload) => state.dispatch(Action::Shared {
+                    text: payload.text,
+                    settings: payload.settings,
+                }),
+                Err(why) => state.dispatch(Action::Notify(Notice::Error(format!(
+                    "Could not open the share link: {why}. Your own text is unchanged."
+                )))),
+            }
+            // A reload must not load the link over what the person typed since.
+            dom::set_fragment("");
+        });
+    } else if let Some(id) = fragment.strip_prefix("#/rules/") {
+        if let Some(rule) = kubeclinic_engine::rules::find(id) {
+            state.dispatch(Action::ShowRule(rule.id));
+        }
+    }
+}
+
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_persisted_state(STORAGE_KEY);
-    let analysis = use_analysis(&state.text);
+    let analysis = use_analysis(&state.text, &state.settings);
     let marks = use_memo(analysis.diagnosis.clone(), |d| d.line_marks());
+
+    {
+        let state = state.clone();
+        use_effect_with((), move |_| {
+            follow_fragment(&state);
+            let listener = dom::on_hash_change(move || follow_fragment(&state));
+            move || drop(listener)
+        });
+    }
+    use_effect_with(state.theme, |theme| dom::set_theme(theme.attribute()));
+    // The rule reference is linkable: the open rule's id is in the address.
+    use_effect_with((state.tab, state.focus_rule), |(tab, rule)| {
+        if let (Tab::Rules, Some(rule)) = (tab, rule) {
+            dom::set_fragment(&format!("#/rules/{rule}"));
+        } else if dom::fragment().starts_with("#/rules/") {
+            dom::set_fragment("");
+        }
+    });
 
     let on_input = {
         let state = state.clone();
@@ -31,9 +75,7 @@ pub fn app() -> Html {
     };
     let on_error = {
         let state = state.clone();
-        Callback::from(move |message| {
-            state.dispatch(Action::Notify(crate::state::Notice::Error(message)))
-        })
+        Callback::from(move |message| state.dispatch(Action::Notify(Notice::Error(message))))
     };
     let on_example = {
         let state = state.clone();
@@ -43,7 +85,9 @@ pub fn app() -> Html {
     let results = match state.tab {
         Tab::Findings => html! { <FindingsList /> },
         Tab::Patched => html! { <FixPreview /> },
+        Tab::Graph => html! { <p class="empty">{ "GRAPH" }</p> }, // WIRE-GRAPH
         Tab::Rules => html! { <RuleBrowser /> },
+        Tab::Settings => html! { <SettingsPanel /> },
     };
     let context = AppContext {
         state: state.clone(),

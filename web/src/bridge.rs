@@ -8,7 +8,7 @@ use kubeclinic_engine::output::{locate, unified_diff, Location};
 use kubeclinic_engine::rule::{FixAvailability, Reads};
 use kubeclinic_engine::rules::REGISTRY;
 use kubeclinic_engine::{
-    check, fix, Applicability, Finding, LineIndex, ObjectRef, PositionEncoding, Report, SourceFile,
+    Applicability, Checker, Finding, LineIndex, ObjectRef, PositionEncoding, Report, SourceFile,
 };
 
 /// The incident the app opens with: a NetworkPolicy that selects nothing, a localhost address
@@ -42,6 +42,43 @@ pub struct FixView {
     pub title: String,
     /// `safe`, `unsafe` or `display-only`.
     pub applicability: &'static str,
+    /// The fix's edits of this text: (byte start, byte end, new text). Applied on request by
+    /// [`apply_one`], so a large paste does not copy its text once per fix.
+    pub edits: std::rc::Rc<[(usize, usize, String)]>,
+}
+
+/// `text` (the analysed text) with only this fix applied; `None` for a display-only fix, which
+/// needs a value only the person knows, or when the text is no longer the analysed one.
+pub fn apply_one(text: &str, fix: &FixView) -> Option<String> {
+    if fix.applicability == "display-only" {
+        return None;
+    }
+    let edits: Vec<kubeclinic_engine::Edit> = fix
+        .edits
+        .iter()
+        .map(|(start, end, content)| {
+            kubeclinic_engine::Edit::replace(
+                0,
+                kubeclinic_engine::TextRange::new(*start, *end),
+                content.clone(),
+            )
+        })
+        .collect();
+    let fits = edits.iter().all(|e| {
+        e.range.end <= text.len()
+            && text.is_char_boundary(e.range.start)
+            && text.is_char_boundary(e.range.end)
+    });
+    fits.then(|| kubeclinic_engine::fix::apply_edits(text, edits.iter()))
+}
+
+/// What a fix's applicability means to the person, in words.
+pub fn safety_words(applicability: &str) -> &'static str {
+    match applicability {
+        "safe" => "safe",
+        "unsafe" => "changes behaviour",
+        _ => "needs your value",
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,6 +86,8 @@ pub struct FindingView {
     /// Position in the report; stable for one analysed text.
     pub id: usize,
     pub rule: &'static str,
+    /// The rule's category (`networking`), for filters.
+    pub category: &'static str,
     /// `error`, `warning` or `info`.
     pub severity: &'static str,
     /// 1-based line and column (columns in UTF-16 code units).
@@ -125,11 +164,23 @@ fn rank(severity: &str) -> u8 {
     }
 }
 
-/// Checks the person's text.
+/// Checks the person's text with the default settings.
+#[cfg(test)]
 pub fn diagnose(text: &str) -> Diagnosis {
+    diagnose_with(kubeclinic_engine::settings::default_checker(), text)
+}
+
+/// Checks the person's text with their settings.
+pub fn diagnose_with(checker: &Checker, text: &str) -> Diagnosis {
     let files = [SourceFile::new(INPUT_NAME, text)];
-    let report = check(&files);
+    let report = checker.check(&files);
     diagnosis_of(&files[0], &report)
+}
+
+/// The checker for the person's settings, or why they are invalid (the default checker is
+/// used meanwhile).
+pub fn checker_for(settings: &kubeclinic_engine::Settings) -> Result<Checker, String> {
+    Checker::new(settings.clone()).map_err(|e| e.to_string())
 }
 
 fn diagnosis_of(file: &SourceFile, report: &Report) -> Diagnosis {
@@ -171,6 +222,9 @@ fn finding_view(
     FindingView {
         id,
         rule: f.rule,
+        category: kubeclinic_engine::rules::find(f.rule)
+            .map(|r| r.category.as_str())
+            .unwrap_or("syntax"),
         severity: f.severity.as_str(),
         line: at.line,
         column: at.column,
@@ -185,6 +239,12 @@ fn finding_view(
         fix: f.fix.as_ref().map(|fix| FixView {
             title: fix.title.clone(),
             applicability: fix.applicability.as_str(),
+            edits: fix
+                .edits
+                .iter()
+                .filter(|e| e.file == f.file)
+                .map(|e| (e.range.start, e.range.end, e.content.clone()))
+                .collect(),
         }),
         related: f
             .related
@@ -292,6 +352,79 @@ pub fn diff_lines(diff: &str) -> Vec<DiffLine> {
         .collect()
 }
 
+/// One row of a side-by-side diff: the old line on the left, the new on the right.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SplitRow {
+    /// `diff-hunk`, `diff-ctx` or `diff-change`.
+    pub class: &'static str,
+    pub left: Option<String>,
+    pub right: Option<String>,
+}
+
+/// Lays a unified diff out side by side: a run of removed lines faces the added lines that
+/// follow it, row by row; the file headers are left out.
+pub fn split_rows(diff: &[DiffLine]) -> Vec<SplitRow> {
+    let mut rows = Vec::new();
+    let mut removed: Vec<String> = Vec::new();
+    let mut added: Vec<String> = Vec::new();
+    let flush = |rows: &mut Vec<SplitRow>, removed: &mut Vec<String>, added: &mut Vec<String>| {
+        let n = removed.len().max(added.len());
+        let mut left = removed.drain(..);
+        let mut right = added.drain(..);
+        for _ in 0..n {
+            rows.push(SplitRow {
+                class: "diff-change",
+                left: left.next(),
+                right: right.next(),
+            });
+        }
+    };
+    for line in diff {
+        let body = line.text.get(1..).unwrap_or_default().to_string();
+        match line.kind {
+            DiffKind::Header => {}
+            DiffKind::Removed => {
+                if !added.is_empty() {
+                    flush(&mut rows, &mut removed, &mut added);
+                }
+                removed.push(body);
+            }
+            DiffKind::Added => added.push(body),
+            DiffKind::Hunk | DiffKind::Context => {
+                flush(&mut rows, &mut removed, &mut added);
+                let hunk = line.kind == DiffKind::Hunk;
+                let text = if hunk { line.text.clone() } else { body };
+                rows.push(SplitRow {
+                    class: if hunk { "diff-hunk" } else { "diff-ctx" },
+                    left: Some(text.clone()),
+                    right: Some(text),
+                });
+            }
+        }
+    }
+    flush(&mut rows, &mut removed, &mut added);
+    rows
+}
+
+/// The name a patched download takes: `deploy.yaml` becomes `deploy.patched.yaml`; typed or
+/// pasted text becomes `manifest.patched.yaml`.
+pub fn patched_name(source: &str) -> String {
+    let name = source.rsplit(['/', '\\']).next().unwrap_or_default();
+    let usable = !name.is_empty()
+        && name.contains('.')
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_'));
+    let name = if usable { name } else { INPUT_NAME };
+    let (stem, ext) = name.rsplit_once('.').unwrap_or((name, "yaml"));
+    let ext = match ext {
+        "json" => "json",
+        "yml" => "yml",
+        _ => "yaml",
+    };
+    format!("{stem}.patched.{ext}")
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AppliedView {
     pub rule: &'static str,
@@ -333,21 +466,31 @@ pub struct Patch {
 }
 
 /// Applies safe fixes (and unsafe ones when asked); display-only fixes become suggestions.
+#[cfg(test)]
 pub fn patch(text: &str, include_unsafe: bool) -> Patch {
+    patch_with(
+        kubeclinic_engine::settings::default_checker(),
+        text,
+        include_unsafe,
+    )
+}
+
+/// [`patch`] with the person's settings.
+pub fn patch_with(checker: &Checker, text: &str, include_unsafe: bool) -> Patch {
     let files = [SourceFile::new(INPUT_NAME, text)];
     let threshold = if include_unsafe {
         Applicability::Unsafe
     } else {
         Applicability::Safe
     };
-    let outcome = fix(&files, threshold);
+    let outcome = checker.fix(&files, threshold);
     let patched = outcome
         .files
         .into_iter()
         .next()
         .map(|f| f.text)
         .unwrap_or_default();
-    let before = check(&files);
+    let before = checker.check(&files);
     let index = LineIndex::new(text);
     let suggestions = before
         .findings
@@ -712,6 +855,84 @@ mod tests {
             .iter()
             .any(|e| e.before.contains("VERSION_PLACEHOLDER")));
         assert!(p.applied.iter().all(|a| a.rule != "image-tag-placeholder"));
+    }
+
+    #[test]
+    fn side_by_side_rows_pair_removed_with_added_lines() {
+        let diff = diff_lines("--- a\n+++ b\n@@ -1,3 +1,3 @@\n a\n-b\n-c\n+B\n d\n");
+        let rows = split_rows(&diff);
+        let cells: Vec<(&str, Option<&str>, Option<&str>)> = rows
+            .iter()
+            .map(|r| (r.class, r.left.as_deref(), r.right.as_deref()))
+            .collect();
+        assert_eq!(
+            cells,
+            vec![
+                (
+                    "diff-hunk",
+                    Some("@@ -1,3 +1,3 @@"),
+                    Some("@@ -1,3 +1,3 @@")
+                ),
+                ("diff-ctx", Some("a"), Some("a")),
+                ("diff-change", Some("b"), Some("B")),
+                ("diff-change", Some("c"), None),
+                ("diff-ctx", Some("d"), Some("d")),
+            ]
+        );
+    }
+
+    #[test]
+    fn patched_downloads_are_named_after_their_source() {
+        assert_eq!(patched_name("deploy.yaml"), "deploy.patched.yaml");
+        assert_eq!(patched_name("k8s/list.json"), "list.patched.json");
+        assert_eq!(patched_name("edited"), "manifest.patched.yaml");
+        assert_eq!(patched_name("share link"), "manifest.patched.yaml");
+        assert_eq!(patched_name("describe.txt"), "describe.patched.yaml");
+    }
+
+    #[test]
+    fn one_fix_is_applied_alone_and_display_only_never() {
+        const LATEST: &str = include_str!("../../tests/fixtures/web/localhost-service.yaml");
+        let d = diagnose(LATEST);
+        let finding = d
+            .findings
+            .iter()
+            .find(|f| {
+                f.fix
+                    .as_ref()
+                    .is_some_and(|x| x.applicability != "display-only")
+            })
+            .unwrap_or_else(|| panic!("no applicable fix in {:?}", d.findings));
+        let fix = finding.fix.as_ref().unwrap();
+        let once = apply_one(LATEST, fix).unwrap();
+        assert_ne!(once, LATEST);
+        assert_eq!(
+            once,
+            kubeclinic_engine::fix::apply_edits(
+                LATEST,
+                fix.edits
+                    .iter()
+                    .map(|(s, e, c)| kubeclinic_engine::Edit::replace(
+                        0,
+                        TextRange::new(*s, *e),
+                        c.clone()
+                    ))
+                    .collect::<Vec<_>>()
+                    .iter()
+            )
+        );
+        assert_eq!(
+            apply_one("", fix),
+            None,
+            "a shorter text is not the analysed one"
+        );
+        let display_only = FixView {
+            applicability: "display-only",
+            ..fix.clone()
+        };
+        assert_eq!(apply_one(LATEST, &display_only), None);
+        assert_eq!(safety_words("unsafe"), "changes behaviour");
+        assert_eq!(safety_words("display-only"), "needs your value");
     }
 
     #[test]

@@ -13,15 +13,16 @@ fn document() -> Option<Document> {
     web_sys::window()?.document()
 }
 
-/// The element the app renders into, emptied of the loading message.
-pub fn app_root() -> Element {
-    let document = document().expect("the app runs in a page");
-    let root = document
-        .get_element_by_id("kubeclinic")
-        .or_else(|| document.body().map(Element::from))
-        .expect("the page has a body");
+/// The element the app renders into (`<div id="kubeclinic" data-kubeclinic-app>` in
+/// index.html), emptied of the loading message; `None` on any other page. The `<kube-clinic>`
+/// element loads the same wasm into docs pages, where the app must not start, and where an
+/// element with the id `kubeclinic` may well be a heading: hence the marker attribute.
+pub fn app_root() -> Option<Element> {
+    let root = document()?
+        .query_selector("#kubeclinic[data-kubeclinic-app]")
+        .ok()??;
     root.set_inner_html("");
-    root
+    Some(root)
 }
 
 /// Reports a panic on the page and in the console: the app stops, the person's text is still
@@ -129,4 +130,66 @@ pub fn download(name: &str, text: &str, mime: &str) -> Result<(), String> {
     })
     .forget();
     Ok(())
+}
+
+/// The address's fragment, with its `#` (empty when there is none).
+pub fn fragment() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
+/// Replaces the address's fragment without a new history entry or a `hashchange`; an empty
+/// one removes it.
+pub fn set_fragment(fragment: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    if fragment == self::fragment() {
+        return;
+    }
+    let location = window.location();
+    let base = format!(
+        "{}{}",
+        location.pathname().unwrap_or_default(),
+        location.search().unwrap_or_default()
+    );
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&(base + fragment)));
+    }
+}
+
+/// Calls `f` whenever the person follows a link to another fragment.
+pub fn on_hash_change(f: impl Fn() + 'static) -> Option<gloo::events::EventListener> {
+    let window = web_sys::window()?;
+    Some(gloo::events::EventListener::new(
+        &window,
+        "hashchange",
+        move |_| f(),
+    ))
+}
+
+/// The link to this page with `fragment`.
+pub fn link_with(fragment: &str) -> String {
+    let Some(window) = web_sys::window() else {
+        return fragment.to_string();
+    };
+    let location = window.location();
+    format!(
+        "{}{}{}{fragment}",
+        location.origin().unwrap_or_default(),
+        location.pathname().unwrap_or_default(),
+        location.search().unwrap_or_default()
+    )
+}
+
+/// Sets the page's theme (`data-theme` on the root element); `None` follows the system.
+pub fn set_theme(theme: Option<&str>) {
+    let Some(root) = document().and_then(|d| d.document_element()) else {
+        return;
+    };
+    let _ = match theme {
+        Some(theme) => root.set_attribute("data-theme", theme),
+        None => root.remove_attribute("data-theme"),
+    };
 }

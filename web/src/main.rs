@@ -1,13 +1,30 @@
 //! Kubeclinic in the browser: paste or drop a manifest, read the findings, take the patched YAML.
+//! With `?embed` the same page shows only a compact diagnosis, for other sites to frame.
 
 mod app;
 mod bridge;
 mod components;
 mod dom;
+mod embed;
 mod hooks;
+mod record;
+mod share;
 mod state;
 
 fn main() {
+    // On a page that only loaded the wasm for `check_json` (the `<kube-clinic>` element in a
+    // docs page) nothing is rendered and the page's own body is left alone.
+    let Some(root) = dom::app_root() else {
+        std::panic::set_hook(Box::new(console_error_panic_hook::hook));
+        return;
+    };
     dom::install_panic_hook();
-    yew::Renderer::<app::App>::with_root(dom::app_root()).render();
+    let search = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    if embed::is_embed_mode(&search) {
+        yew::Renderer::<embed::EmbedView>::with_root(root).render();
+    } else {
+        yew::Renderer::<app::App>::with_root(root).render();
+    }
 }

@@ -3,17 +3,23 @@
 
 use std::rc::Rc;
 
-use serde::{Deserialize, Serialize};
+use kubeclinic_engine::Settings;
 use yew::Reducible;
 
 use crate::bridge::{Selection, EXAMPLE, EXAMPLES, EXAMPLE_NAME};
+pub use crate::record::{Saved, Theme};
+
+/// How many applied patches Undo can take back.
+const UNDO_DEPTH: usize = 20;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Tab {
     #[default]
     Findings,
     Patched,
+    Graph,
     Rules,
+    Settings,
 }
 
 /// A request to select a range in the editor; `seq` makes a second click on the same finding
@@ -31,15 +37,29 @@ pub enum Notice {
     Error(String),
 }
 
-/// The part of the state that survives a reload.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Saved {
-    pub text: String,
-    pub source: String,
-    pub include_unsafe: bool,
+/// Which findings the list shows; empty sets show everything.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// Severities hidden (`error`, `warning`, `info`).
+    pub hidden: Vec<&'static str>,
+    pub category: Option<&'static str>,
+    pub rule: Option<&'static str>,
 }
 
+impl Filter {
+    pub fn is_active(&self) -> bool {
+        !self.hidden.is_empty() || self.category.is_some() || self.rule.is_some()
+    }
+}
+
+/// The text before a patch was applied to it, with what the patch did.
 #[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Undo {
+    pub text: String,
+    pub what: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
 pub struct State {
     pub text: String,
     /// Where the text came from: the example, a dropped file, or typing.
@@ -52,6 +72,11 @@ pub struct State {
     /// The rule the reference should open and scroll to.
     pub focus_rule: Option<&'static str>,
     pub notice: Option<Notice>,
+    pub settings: Settings,
+    pub theme: Theme,
+    pub filter: Filter,
+    /// Texts before each applied patch, the latest last.
+    pub undo: Vec<Undo>,
 }
 
 impl Default for State {
@@ -65,6 +90,10 @@ impl Default for State {
             reveal: None,
             focus_rule: None,
             notice: None,
+            settings: Settings::default(),
+            theme: Theme::System,
+            filter: Filter::default(),
+            undo: Vec::new(),
         }
     }
 }
@@ -76,6 +105,8 @@ impl State {
                 text: saved.text,
                 source: saved.source,
                 include_unsafe: saved.include_unsafe,
+                settings: saved.settings,
+                theme: saved.theme,
                 ..Self::default()
             },
             None => Self::default(),
@@ -87,6 +118,9 @@ impl State {
             text: self.text.clone(),
             source: self.source.clone(),
             include_unsafe: self.include_unsafe,
+            settings: self.settings.clone(),
+            theme: self.theme,
+            ..Saved::default()
         }
     }
 }
@@ -109,6 +143,20 @@ pub enum Action {
     },
     Notify(Notice),
     DismissNotice,
+    /// Replaces the text with a patched one that Undo can take back.
+    ApplyPatch {
+        text: String,
+        what: String,
+    },
+    Undo,
+    Settings(Settings),
+    Theme(Theme),
+    Filter(Filter),
+    /// Text and settings from a share link.
+    Shared {
+        text: String,
+        settings: Settings,
+    },
 }
 
 impl Reducible for State {
@@ -163,6 +211,44 @@ impl Reducible for State {
             }
             Action::Notify(notice) => next.notice = Some(notice),
             Action::DismissNotice => next.notice = None,
+            Action::ApplyPatch { text, what } => {
+                if text == next.text {
+                    return self;
+                }
+                let before = std::mem::replace(&mut next.text, text);
+                next.undo.push(Undo {
+                    text: before,
+                    what: what.clone(),
+                });
+                if next.undo.len() > UNDO_DEPTH {
+                    next.undo.remove(0);
+                }
+                next.selected = None;
+                next.notice = Some(Notice::Info(format!(
+                    "Applied: {what}. Undo takes it back."
+                )));
+            }
+            Action::Undo => {
+                let Some(undo) = next.undo.pop() else {
+                    return self;
+                };
+                next.text = undo.text;
+                next.selected = None;
+                next.notice = Some(Notice::Info(format!("Undone: {}.", undo.what)));
+            }
+            Action::Settings(settings) => next.settings = settings,
+            Action::Theme(theme) => next.theme = theme,
+            Action::Filter(filter) => next.filter = filter,
+            Action::Shared { text, settings } => {
+                next.text = text;
+                next.settings = settings;
+                next.source = "share link".to_string();
+                next.selected = None;
+                next.tab = Tab::Findings;
+                next.notice = Some(Notice::Info(
+                    "Loaded the text and settings of a share link.".to_string(),
+                ));
+            }
         }
         Rc::new(next)
     }
@@ -189,6 +275,7 @@ mod tests {
             text: "kind: Pod\n".into(),
             source: "edited".into(),
             include_unsafe: false,
+            ..Saved::default()
         };
         let restored = State::restore(Some(saved.clone()));
         assert_eq!(restored.saved(), saved);
@@ -229,5 +316,57 @@ mod tests {
         assert_eq!(state.source.as_str(), crate::bridge::RUNTIME_EXAMPLE_NAME);
         let state = apply(state, vec![Action::Edit("a: 1\n".into())]);
         assert_eq!(state.source.as_str(), "edited");
+    }
+}
+
+#[cfg(test)]
+mod undo_tests {
+    use super::*;
+
+    #[test]
+    fn applied_patches_are_undone_in_reverse_order() {
+        let mut state = Rc::new(State::restore(None));
+        let original = state.text.clone();
+        state = state.reduce(Action::ApplyPatch {
+            text: "one\n".into(),
+            what: "first".into(),
+        });
+        state = state.reduce(Action::ApplyPatch {
+            text: "two\n".into(),
+            what: "second".into(),
+        });
+        assert_eq!(state.undo.len(), 2);
+        state = state.reduce(Action::Undo);
+        assert_eq!(state.text, "one\n");
+        assert_eq!(
+            state.notice,
+            Some(Notice::Info("Undone: second.".to_string()))
+        );
+        state = state.reduce(Action::Undo);
+        assert_eq!(state.text, original);
+        let unchanged = state.clone();
+        assert!(Rc::ptr_eq(&unchanged, &state.reduce(Action::Undo)));
+    }
+
+    #[test]
+    fn undo_keeps_a_bounded_history() {
+        let mut state = Rc::new(State::default());
+        for n in 0..30 {
+            state = state.reduce(Action::ApplyPatch {
+                text: format!("{n}\n"),
+                what: format!("patch {n}"),
+            });
+        }
+        assert_eq!(state.undo.len(), UNDO_DEPTH);
+    }
+
+    #[test]
+    fn an_emptied_editor_stays_empty_after_a_reload() {
+        let emptied = Saved {
+            text: String::new(),
+            source: "edited".into(),
+            ..Saved::default()
+        };
+        assert_eq!(State::restore(Some(emptied)).text, "");
     }
 }

@@ -80,6 +80,8 @@ pub struct Settings {
     pub profile: Profile,
     /// Rule ids or categories to run instead of the profile's rules (as Ruff's `select`).
     pub select: Vec<String>,
+    /// Rule ids or categories to run besides the profile's (or `select`'s) rules.
+    pub extend_select: Vec<String>,
     /// Rule ids or categories never to run.
     pub ignore: Vec<String>,
     /// The severity of a rule's findings, by rule id.
@@ -131,7 +133,11 @@ impl Checker {
     /// Resolves `settings`; a rule, category or version that does not exist is an error
     /// that names it (with the closest rule id), never silently ignored.
     pub fn new(settings: Settings) -> Result<Self, SettingsError> {
-        for (what, list) in [("select", &settings.select), ("ignore", &settings.ignore)] {
+        for (what, list) in [
+            ("select", &settings.select),
+            ("extendSelect", &settings.extend_select),
+            ("ignore", &settings.ignore),
+        ] {
             for item in list {
                 check_selector(what, item)?;
             }
@@ -170,7 +176,7 @@ impl Checker {
                 meta.profile <= settings.profile
             } else {
                 settings.select.iter().any(|s| matches(meta, s))
-            };
+            } || settings.extend_select.iter().any(|s| matches(meta, s));
             selected && !settings.ignore.iter().any(|s| matches(meta, s))
         };
         let rules = REGISTRY
@@ -281,6 +287,33 @@ mod tests {
         assert!(ids.contains(&"image-not-found"));
         assert!(!ids.contains(&"image-tag-latest"));
         assert!(!ids.contains(&"missing-secret"));
+    }
+
+    #[test]
+    fn extend_select_adds_to_the_profile() {
+        let strict_only = REGISTRY
+            .iter()
+            .find(|e| e.meta.profile == Profile::Strict)
+            .unwrap()
+            .meta
+            .id;
+        let checker = Checker::new(Settings {
+            extend_select: vec![strict_only.into()],
+            ..Settings::default()
+        })
+        .unwrap();
+        let default = Checker::default();
+        assert!(ids(&checker).contains(&strict_only));
+        assert_eq!(checker.rules().len(), default.rules().len() + 1);
+        let bad = Checker::new(Settings {
+            extend_select: vec!["nope-rule".into()],
+            ..Settings::default()
+        });
+        assert!(bad
+            .err()
+            .unwrap()
+            .0
+            .starts_with("extendSelect: `nope-rule`"));
     }
 
     #[test]

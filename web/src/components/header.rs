@@ -1,15 +1,101 @@
 use yew::prelude::*;
 
 use super::use_app;
+use crate::dom;
+use crate::share::{self, Payload};
+use crate::state::Action;
 
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Where making a share link stands.
+#[derive(Clone, PartialEq)]
+enum Sharing {
+    /// The text seems to hold secrets: say so and wait for a second click.
+    Warned(String),
+    Made {
+        link: String,
+        note: String,
+    },
+    Failed(String),
 }
 
 #[function_component(Header)]
 pub fn header() -> Html {
     let ctx = use_app();
     let d = &ctx.analysis.diagnosis;
+    let sharing = use_state(|| None::<Sharing>);
+
+    let make_link = {
+        let sharing = sharing.clone();
+        let text = ctx.state.text.clone();
+        let settings = ctx.state.settings.clone();
+        Callback::from(move |_: MouseEvent| {
+            let sharing = sharing.clone();
+            let payload = Payload::new(&text, &settings);
+            wasm_bindgen_futures::spawn_local(async move {
+                let made = match share::fragment(&payload).await {
+                    Ok(fragment) => {
+                        let link = dom::link_with(&fragment);
+                        let size = link.len().div_ceil(1024);
+                        let mut note = match dom::copy_text(&link).await {
+                            Ok(()) => format!("Link copied ({size} KB)."),
+                            Err(_) => format!("Link made ({size} KB): copy it from the box."),
+                        };
+                        if link.len() > share::LONG_LINK {
+                            note.push_str(" Long links can be cut by chat and mail tools.");
+                        }
+                        Sharing::Made { link, note }
+                    }
+                    Err(why) => Sharing::Failed(format!("Could not make a link: {why}.")),
+                };
+                sharing.set(Some(made));
+            });
+        })
+    };
+    let on_share = {
+        let sharing = sharing.clone();
+        let make_link = make_link.clone();
+        let warning = share::secrets_warning(&ctx.state.text, d);
+        Callback::from(move |e: MouseEvent| match &warning {
+            Some(warning) => sharing.set(Some(Sharing::Warned(warning.clone()))),
+            None => make_link.emit(e),
+        })
+    };
+    let close = {
+        let sharing = sharing.clone();
+        Callback::from(move |_: MouseEvent| sharing.set(None))
+    };
+    let on_theme = {
+        let state = ctx.state.clone();
+        let next = ctx.state.theme.next();
+        Callback::from(move |_: MouseEvent| state.dispatch(Action::Theme(next)))
+    };
+    let share_box = match &*sharing {
+        None => html! {},
+        Some(Sharing::Warned(warning)) => html! {
+            <div class="share-box share-warning" role="alertdialog" aria-label="Share link" data-testid="share-warning">
+                <p>{ warning.clone() }</p>
+                <button class="primary" onclick={make_link}>{ "Make the link anyway" }</button>
+                <button class="secondary" onclick={close}>{ "Cancel" }</button>
+            </div>
+        },
+        Some(Sharing::Made { link, note }) => html! {
+            <div class="share-box" role="status" aria-label="Share link">
+                <p>{ note.clone() }{ " The text is in the link's fragment, which is never sent to a server." }</p>
+                <input class="share-link" readonly=true value={link.clone()} data-testid="share-link"
+                    aria-label="Share link" />
+                <button class="ghost" onclick={close} aria-label="Close">{ "×" }</button>
+            </div>
+        },
+        Some(Sharing::Failed(why)) => html! {
+            <div class="share-box share-warning" role="alert">
+                <p>{ why.clone() }</p>
+                <button class="ghost" onclick={close} aria-label="Close">{ "×" }</button>
+            </div>
+        },
+    };
     html! {
         <header class="topbar">
             <div class="brand">
@@ -43,7 +129,16 @@ pub fn header() -> Html {
                     <span class="checking" data-testid="pending">{ "checking…" }</span>
                 }
             </div>
+            <div class="actions">
+                <button class="secondary" onclick={on_share} data-testid="share"
+                    title="A link that carries the text and settings in its fragment">{ "Share link" }</button>
+                <button class="secondary" onclick={on_theme} data-testid="theme"
+                    data-theme-choice={ctx.state.theme.attribute().unwrap_or("system")}>
+                    { ctx.state.theme.label() }
+                </button>
+            </div>
             <p class="privacy">{ "Runs entirely in this page: nothing you paste leaves your browser." }</p>
+            { share_box }
         </header>
     }
 }

@@ -9,6 +9,7 @@ mod header;
 mod markup;
 mod notice_bar;
 mod rule_browser;
+mod settings_panel;
 mod tabs;
 
 pub use editor::Editor;
@@ -17,6 +18,7 @@ pub use fix_preview::FixPreview;
 pub use header::Header;
 pub use notice_bar::NoticeBar;
 pub use rule_browser::RuleBrowser;
+pub use settings_panel::SettingsPanel;
 pub use tabs::Tabs;
 
 use yew::prelude::*;

@@ -2,13 +2,38 @@ use yew::prelude::*;
 
 use super::markup::inline;
 use super::use_app;
-use crate::bridge::{self, DocBlock};
+use crate::bridge::{self, DocBlock, RuleView};
+use crate::state::Action;
+
+/// Whether a rule matches the search: every word in its id, category, summary or docs.
+pub fn matches(rule: &RuleView, query: &str) -> bool {
+    let query = query.to_lowercase();
+    let haystack = || {
+        format!(
+            "{} {} {} {}",
+            rule.id, rule.category, rule.severity, rule.summary
+        )
+        .to_lowercase()
+    };
+    query
+        .split_whitespace()
+        .all(|word| haystack().contains(word))
+}
 
 #[function_component(RuleBrowser)]
 pub fn rule_browser() -> Html {
     let ctx = use_app();
     let rules = use_memo((), |_| bridge::rules());
     let focus = ctx.state.focus_rule;
+    let query = use_state(String::new);
+    let on_query = {
+        let query = query.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            query.set(input.value());
+        })
+    };
+    let shown: Vec<&RuleView> = rules.iter().filter(|r| matches(r, &query)).collect();
 
     use_effect_with(focus, |focus| {
         if let Some(id) = focus {
@@ -24,16 +49,26 @@ pub fn rule_browser() -> Html {
     html! {
         <div class="rules" data-testid="rules">
             <p class="intro">
-                { format!("{} rules. Each one explains what it checks, why it matters and how its fix behaves.", rules.len()) }
+                { format!("{} rules. Each one explains what it checks, why it matters and how its fix behaves. Link to one as #/rules/<id>.", rules.len()) }
             </p>
-            { for rules.iter().map(|rule| html! {
+            <input type="search" class="rule-search" placeholder="Search rules: id, category, words"
+                aria-label="Search rules" value={(*query).clone()} oninput={on_query}
+                data-testid="rule-search" />
+            if shown.is_empty() {
+                <p class="empty">{ "No rule matches." }</p>
+            }
+            { for shown.iter().map(|rule| html! {
                 <details
                     class="rule"
                     id={format!("rule-{}", rule.id)}
                     data-rule={rule.id}
                     open={focus == Some(rule.id)}
                 >
-                    <summary>
+                    <summary onclick={
+                        let state = ctx.state.clone();
+                        let id = rule.id;
+                        Callback::from(move |_: MouseEvent| state.dispatch(Action::ShowRule(id)))
+                    }>
                         <span class="rule-title">
                             <code class="rule-id">{ rule.id }</code>
                             <span class={classes!("badge", format!("sev-{}", rule.severity))}>{ rule.severity }</span>
@@ -57,7 +92,7 @@ fn doc_block(block: &DocBlock) -> Html {
             <ul>{ for items.iter().map(|item| html! { <li>{ inline(item) }</li> }) }</ul>
         },
         DocBlock::Code { lang, text } => html! {
-            <pre class={classes!("code-block", (!lang.is_empty()).then(|| format!("lang-{lang}")))}>{ text.clone() }</pre>
+            <pre class={classes!("code-block", (!lang.is_empty()).then(|| format!("lang-{lang}")))} tabindex="0">{ text.clone() }</pre>
         },
     }
 }

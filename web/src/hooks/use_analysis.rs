@@ -1,12 +1,13 @@
 use std::rc::Rc;
 
 use gloo::timers::callback::Timeout;
+use kubeclinic_engine::{Checker, Settings};
 use yew::prelude::*;
 
 use crate::bridge::{self, Diagnosis, Patch};
 
 /// Typing pauses shorter than this do not re-run the checks.
-pub const DEBOUNCE_MS: u32 = 150;
+pub const DEBOUNCE_MS: u32 = 100;
 
 /// The findings of the last text the person paused on.
 #[derive(Clone, Debug, PartialEq)]
@@ -16,12 +17,37 @@ pub struct Analysis {
     pub diagnosis: Rc<Diagnosis>,
     /// True while the editor holds text that has not been checked yet.
     pub pending: bool,
+    /// The checker of the person's settings (the default one while they are invalid).
+    pub checker: Rc<CheckerHandle>,
+}
+
+/// A checker with the settings it was made from, comparable by those settings.
+pub struct CheckerHandle {
+    pub checker: Checker,
+    pub settings: Settings,
+    /// Why the person's settings could not be used, if they could not.
+    pub error: Option<String>,
+}
+
+impl PartialEq for CheckerHandle {
+    fn eq(&self, other: &Self) -> bool {
+        self.settings == other.settings
+    }
+}
+
+impl std::fmt::Debug for CheckerHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CheckerHandle")
+            .field("settings", &self.settings)
+            .field("error", &self.error)
+            .finish()
+    }
 }
 
 /// Checks `text` once it has stopped changing for [`DEBOUNCE_MS`]; the first text is checked
-/// at once so the page opens diagnosed.
+/// at once so the page opens diagnosed. New settings re-check at once.
 #[hook]
-pub fn use_analysis(text: &str) -> Analysis {
+pub fn use_analysis(text: &str, settings: &Settings) -> Analysis {
     let settled = use_state_eq(|| Rc::<str>::from(text));
     {
         let settled = settled.clone();
@@ -33,19 +59,43 @@ pub fn use_analysis(text: &str) -> Analysis {
             move || drop(timeout)
         });
     }
+    let checker = use_memo(settings.clone(), |settings| {
+        match bridge::checker_for(settings) {
+            Ok(checker) => CheckerHandle {
+                checker,
+                settings: settings.clone(),
+                error: None,
+            },
+            Err(error) => CheckerHandle {
+                checker: Checker::default(),
+                settings: settings.clone(),
+                error: Some(error),
+            },
+        }
+    });
     let checked = (*settled).clone();
-    let diagnosis = use_memo(checked.clone(), |text| bridge::diagnose(text));
+    let diagnosis = use_memo((checked.clone(), checker.clone()), |(text, checker)| {
+        bridge::diagnose_with(&checker.checker, text)
+    });
     Analysis {
         pending: *checked != *text,
         text: checked,
         diagnosis,
+        checker,
     }
 }
 
 /// The patched text of the checked text; computed only where it is shown.
 #[hook]
-pub fn use_patch(text: Rc<str>, include_unsafe: bool) -> Rc<Patch> {
-    use_memo((text, include_unsafe), |(text, include_unsafe)| {
-        bridge::patch(text, *include_unsafe)
-    })
+pub fn use_patch(analysis: &Analysis, include_unsafe: bool) -> Rc<Patch> {
+    use_memo(
+        (
+            analysis.text.clone(),
+            analysis.checker.clone(),
+            include_unsafe,
+        ),
+        |(text, checker, include_unsafe)| {
+            bridge::patch_with(&checker.checker, text, *include_unsafe)
+        },
+    )
 }

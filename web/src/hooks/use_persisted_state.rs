@@ -1,7 +1,7 @@
-use gloo::storage::{LocalStorage, Storage};
 use yew::prelude::*;
 
-use crate::state::{Saved, State};
+use crate::record::Saved;
+use crate::state::State;
 
 /// The app's reducer, restored from `localStorage` under `key` and written back on every
 /// change, so a reload never loses what the person typed. Works (without persistence) where
@@ -13,22 +13,18 @@ pub fn use_persisted_state(key: &'static str) -> UseReducerHandle<State> {
     state
 }
 
-fn storage_available() -> bool {
-    web_sys::window()
-        .and_then(|w| w.local_storage().ok().flatten())
-        .is_some()
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
 }
 
 fn load(key: &str) -> Option<Saved> {
-    if !storage_available() {
-        return None;
-    }
-    LocalStorage::get(key).ok()
+    let json = storage()?.get_item(key).ok().flatten()?;
+    Saved::from_json(&json)
 }
 
 fn store(key: &str, saved: &Saved) {
-    if storage_available() {
+    if let Some(storage) = storage() {
         // A full quota only costs persistence; the page keeps working.
-        let _ = LocalStorage::set(key, saved);
+        let _ = storage.set_item(key, &saved.to_json());
     }
 }

@@ -1,0 +1,354 @@
+// The desk: settings, filters and keyboard, fixes applied and undone, share links, records
+// kept across versions, themes, narrow screens and accessibility, in headless Chromium
+// against the built app (dist/). Run from the repository root: `node --test tests/browser/`.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..', '..');
+const dist = path.join(root, 'dist');
+const require = createRequire(import.meta.url);
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const example = fs.readFileSync(path.join(root, 'tests/fixtures/examples/petrosa-extractor.yaml'), 'utf8');
+const LOCALHOST = fs.readFileSync(path.join(root, 'tests/fixtures/web/localhost-service.yaml'), 'utf8');
+
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+};
+
+const LATEST = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: nginx:latest
+`;
+
+let server;
+let origin;
+let browser;
+let context;
+let page;
+const pageErrors = [];
+
+function serve(req, res) {
+  const pathname = decodeURIComponent(new URL(req.url, 'http://localhost').pathname);
+  const file = path.resolve(dist, '.' + (pathname.endsWith('/') ? pathname + 'index.html' : pathname));
+  if (!file.startsWith(dist + path.sep)) {
+    res.writeHead(403).end();
+    return;
+  }
+  fs.readFile(file, (error, body) => {
+    if (error) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    const type = TYPES[path.extname(file)] || 'application/octet-stream';
+    res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' }).end(body);
+  });
+}
+
+before(async () => {
+  assert.ok(fs.existsSync(path.join(dist, 'index.html')), 'dist/index.html is missing: build the app first');
+  server = http.createServer(serve);
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${server.address().port}`;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+  });
+  context = await browser.newContext({ viewport: { width: 1360, height: 860 }, acceptDownloads: true });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
+  page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  page.on('pageerror', (error) => pageErrors.push(String(error)));
+});
+
+after(async () => {
+  await browser?.close();
+  await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
+});
+
+const finding = (rule, line) =>
+  page.locator(`li.finding[data-rule="${rule}"]${line ? `[data-line="${line}"]` : ''}`);
+const showTab = (name) => page.click(`[data-testid=tab-${name}]`);
+const editorText = () => page.inputValue('[data-testid=editor]');
+
+async function open(text) {
+  await page.goto(`${origin}/`);
+  await page.locator('[data-testid=summary]').waitFor();
+  if (text !== undefined) await page.fill('[data-testid=editor]', text);
+}
+
+async function seriousViolations() {
+  await page.evaluate(AXE);
+  const result = await page.evaluate(() =>
+    window.axe.run(document, { resultTypes: ['violations'] }),
+  );
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`);
+}
+
+test('the desk', async (t) => {
+  await t.test('settings change what is checked and survive a reload', async () => {
+    await page.goto(`${origin}/`);
+    await page.evaluate(() => localStorage.clear());
+    await open(LATEST);
+    await finding('image-tag-latest', 14).waitFor();
+    await showTab('settings');
+    await page.click('[data-testid=profile-minimal]');
+    await showTab('findings');
+    await page.waitForFunction(() => !document.querySelector('li.finding[data-rule="image-tag-latest"]'));
+    assert.match(await page.innerText('[data-testid=tab-settings]'), /•/);
+    await page.reload();
+    await page.locator('[data-testid=summary]').waitFor();
+    await page.waitForTimeout(300);
+    assert.equal(await finding('image-tag-latest').count(), 0, 'the profile was kept');
+    await showTab('settings');
+    assert.ok(await page.isChecked('[data-testid=profile-minimal]'));
+    // One rule back on top of the profile, at another severity.
+    const row = page.locator('tr[data-rule="image-tag-latest"]');
+    await row.locator('input[type=checkbox]').check();
+    await row.locator('select').selectOption('error');
+    await showTab('findings');
+    await finding('image-tag-latest', 14).waitFor();
+    assert.equal(await finding('image-tag-latest', 14).getAttribute('data-severity'), 'error');
+    await showTab('settings');
+    await page.click('[data-testid=settings-reset]');
+    assert.ok(await page.isChecked('[data-testid=profile-recommended]'));
+    assert.doesNotMatch(await page.innerText('[data-testid=tab-settings]'), /•/);
+  });
+
+  await t.test('filters, groups and the keyboard', async () => {
+    await open(example);
+    await showTab('findings');
+    await finding('netpol-selects-nothing', 22).waitFor();
+    const groups = await page.locator('section.group').evaluateAll((all) => all.map((g) => g.dataset.object));
+    assert.ok(groups.some((g) => g.startsWith('NetworkPolicy allow-binance-data-extractor')), String(groups));
+    const warnings = await page.locator('.groups li.finding[data-severity=warning]').count();
+    assert.ok(warnings > 0);
+    await page.click('[data-testid=filter-warning]');
+    await page.waitForFunction(() => !document.querySelector('.groups li.finding[data-severity=warning]'));
+    await finding('netpol-selects-nothing', 22).waitFor();
+    await page.click('[data-testid=filter-warning]');
+    await page.locator('.groups li.finding[data-severity=warning]').first().waitFor();
+    await page.selectOption('[data-testid=filter-rule]', 'image-tag-placeholder');
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('.groups li.finding')].every((li) => li.dataset.rule === 'image-tag-placeholder'),
+    );
+    await page.selectOption('[data-testid=filter-rule]', '');
+
+    // Down and up move between findings; Enter selects the range in the editor.
+    const heads = page.locator('.groups button.finding-head');
+    await heads.first().focus();
+    await page.keyboard.press('ArrowDown');
+    const focused = await page.evaluate(() => document.activeElement?.closest('li.finding')?.dataset.line);
+    const second = await heads.nth(1).evaluate((b) => b.closest('li.finding').dataset.line);
+    assert.equal(focused, second);
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Enter');
+    const selection = await page.$eval('[data-testid=editor]', (a) => ({
+      focused: document.activeElement === a,
+      length: a.selectionEnd - a.selectionStart,
+    }));
+    assert.ok(selection.focused && selection.length > 0, JSON.stringify(selection));
+  });
+
+  await t.test('one fix is applied, then all, and undo takes them back in order', async () => {
+    await open(LOCALHOST);
+    await showTab('findings');
+    const card = finding('localhost-in-env', 17);
+    await card.waitFor();
+    assert.match(await card.locator('.fix').innerText(), /changes behaviour/i);
+    await card.locator('[data-testid=apply-fix]').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=editor]').value.includes('@db:5432'));
+    assert.match(await page.innerText('[data-testid=notice]'), /Applied/);
+    const once = await editorText();
+    assert.ok(!once.includes('@localhost:5432'));
+    await showTab('patched');
+    await page.click('[data-testid=undo]');
+    await page.waitForFunction(
+      (original) => document.querySelector('[data-testid=editor]').value === original,
+      LOCALHOST,
+    );
+    assert.match(await page.innerText('[data-testid=notice]'), /Undone/);
+    await page.locator('[data-testid=apply-all]:not([disabled])').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=editor]').value.includes('@db:5432'));
+    await page.click('[data-testid=undo]');
+    await page.waitForFunction(
+      (original) => document.querySelector('[data-testid=editor]').value === original,
+      LOCALHOST,
+    );
+    assert.ok(await page.isDisabled('[data-testid=undo]'));
+  });
+
+  await t.test('the diff reads side by side, and the download is named after the file', async () => {
+    await page.setInputFiles('input[type=file]', {
+      name: 'db-client.yaml',
+      mimeType: 'application/yaml',
+      buffer: Buffer.from(LOCALHOST),
+    });
+    await showTab('patched');
+    await page.locator('[data-testid=diff]').waitFor();
+    await page.click('[data-testid=diff-layout]');
+    const row = page.locator('[data-testid=split-diff] .split-row.diff-change').first();
+    await row.waitFor();
+    assert.match(await row.locator('.cell-old').innerText(), /@localhost:5432/);
+    assert.match(await row.locator('.cell-new').innerText(), /@db:5432/);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=download]')]);
+    assert.equal(download.suggestedFilename(), 'db-client.patched.yaml');
+  });
+
+  await t.test('a share link carries the text and the settings, and warns about secrets', async () => {
+    await open(LATEST);
+    await showTab('settings');
+    await page.click('[data-testid=profile-strict]');
+    await page.click('[data-testid=share]');
+    const link = await page.locator('[data-testid=share-link]').inputValue();
+    const fragment = new URL(link).hash;
+    assert.match(fragment, /^#share=[A-Za-z0-9_-]+$/);
+    assert.ok(!link.includes('nginx'), 'the text is compressed, not in clear');
+
+    // Another browser profile, with its own storage, opens the link.
+    const other = await browser.newContext();
+    const second = await other.newPage();
+    await second.goto(link);
+    await second.waitForFunction(
+      (text) => document.querySelector('[data-testid=editor]')?.value === text,
+      LATEST,
+    );
+    await second.locator('li.finding[data-rule="image-tag-latest"]').waitFor();
+    assert.equal(await second.innerText('.source-name'), 'share link');
+    assert.equal(await second.evaluate(() => location.hash), '', 'the link is not applied again on reload');
+    await second.click('[data-testid=tab-settings]');
+    assert.ok(await second.isChecked('[data-testid=profile-strict]'));
+    await other.close();
+
+    await page.fill('[data-testid=editor]', 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: hunter2-but-longer\n');
+    await page.waitForTimeout(250);
+    await page.click('[data-testid=share]');
+    assert.match(await page.innerText('[data-testid=share-warning]'), /seems to hold secrets/);
+    assert.equal(await page.locator('[data-testid=share-link]').count(), 0, 'no link before the second click');
+    await page.click('[data-testid=share-warning] button.primary');
+    await page.locator('[data-testid=share-link]').waitFor();
+    await showTab('settings');
+    await page.click('[data-testid=settings-reset]');
+  });
+
+  await t.test('a damaged share link says so and keeps the text', async () => {
+    await open(LATEST);
+    await page.waitForTimeout(200);
+    await page.goto(`${origin}/#share=not-a-real-link`);
+    await page.locator('[data-testid=notice]').waitFor();
+    assert.match(await page.innerText('[data-testid=notice]'), /Could not open the share link/);
+    assert.equal(await editorText(), LATEST);
+  });
+
+  await t.test('a record of another version is read, and its text is never lost', async () => {
+    await page.goto(`${origin}/`);
+    const records = [
+      { text: 'kind: Pod\nmetadata:\n  name: old\n', source: 'old.yaml', include_unsafe: false },
+      {
+        version: 9,
+        text: 'kind: Pod\nmetadata:\n  name: future\n',
+        source: 'future.yaml',
+        theme: { mode: 'sepia' },
+        settings: { profile: { name: 'paranoid' }, allowedRegistries: ['registry.example.com'] },
+        panes: [{ id: 'a' }],
+      },
+    ];
+    for (const record of records) {
+      await page.evaluate((json) => localStorage.setItem('kubeclinic.v1', json), JSON.stringify(record));
+      await page.reload();
+      await page.locator('[data-testid=summary]').waitFor();
+      assert.equal(await editorText(), record.text);
+      assert.equal(await page.innerText('.source-name'), record.source);
+    }
+    await showTab('settings');
+    assert.equal(await page.inputValue('[data-testid=registries]'), 'registry.example.com');
+    const saved = JSON.parse(await page.evaluate(() => localStorage.getItem('kubeclinic.v1')));
+    assert.equal(saved.version, 2);
+    assert.equal(saved.text, records[1].text);
+    await page.click('[data-testid=settings-reset]');
+  });
+
+  await t.test('rules are searchable and linkable by id', async () => {
+    await page.goto(`${origin}/#/rules/netpol-selects-nothing`);
+    const rule = page.locator('details.rule[data-rule="netpol-selects-nothing"]');
+    await rule.waitFor();
+    assert.ok(await rule.evaluate((d) => d.open));
+    await page.fill('[data-testid=rule-search]', 'localhost');
+    const ids = await page.locator('details.rule').evaluateAll((all) => all.map((d) => d.dataset.rule));
+    assert.ok(ids.includes('localhost-in-env') && !ids.includes('image-tag-latest'), String(ids));
+    await page.locator('details.rule[data-rule="localhost-in-env"] summary').click();
+    await page.waitForFunction(() => location.hash === '#/rules/localhost-in-env');
+  });
+
+  await t.test('dark and light themes: from the system, and the toggle', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await open(example);
+    const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const dark = await background();
+    assert.notEqual(dark, 'rgb(245, 247, 250)', 'the system dark setting darkens the page');
+    await page.click('[data-testid=theme]'); // system -> light
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'light');
+    assert.equal(await background(), 'rgb(245, 247, 250)');
+    await page.click('[data-testid=theme]'); // light -> dark
+    assert.equal(await background(), dark);
+    await page.reload();
+    await page.locator('[data-testid=summary]').waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark', 'kept');
+    await page.click('[data-testid=theme]'); // dark -> system
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  await t.test('axe-core finds no serious or critical violation, light or dark', async () => {
+    for (const scheme of ['light', 'dark']) {
+      await page.emulateMedia({ colorScheme: scheme });
+      for (const tab of ['findings', 'patched', 'rules', 'settings']) {
+        await open(example);
+        await finding('netpol-selects-nothing', 22).waitFor();
+        await showTab(tab);
+        if (tab === 'findings') await finding('netpol-selects-nothing', 22).locator('.finding-head').click();
+        assert.deepEqual(await seriousViolations(), [], `${scheme}, ${tab} tab`);
+      }
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  await t.test('readable at 320 px', async () => {
+    await page.setViewportSize({ width: 320, height: 640 });
+    await open(example);
+    await finding('netpol-selects-nothing', 22).waitFor();
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 322, `the page is ${width} px wide at 320 px`);
+    await page.setViewportSize({ width: 1360, height: 860 });
+  });
+
+  await t.test('no page error', () => {
+    assert.deepEqual(pageErrors, []);
+  });
+});
