@@ -348,6 +348,36 @@ test('the desk', async (t) => {
     await page.setViewportSize({ width: 1360, height: 860 });
   });
 
+  await t.test('several dropped files are checked as one set; a paste anywhere lands in the editor', async () => {
+    await open('');
+    await page.evaluate(
+      ([a, b]) => {
+        const data = new DataTransfer();
+        data.items.add(new File([a], 'web.yaml', { type: 'application/yaml' }));
+        data.items.add(new File([b], 'events.txt', { type: 'text/plain' }));
+        const event = new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true });
+        document.querySelector('.editor').dispatchEvent(event);
+      },
+      [LATEST, 'LAST SEEN   TYPE      REASON    OBJECT        MESSAGE\n12s         Warning   Failed    pod/web-7d9   Failed to pull image "nginx:latest": rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/library/nginx:latest": not found\n'],
+    );
+    await page.waitForFunction(() => document.querySelector('.source-name')?.textContent === '2 files');
+    const text = await editorText();
+    assert.ok(text.startsWith('# file: web.yaml\n'), text);
+    assert.match(text, /\n---\n# file: events\.txt\n/);
+    await finding('image-tag-latest').waitFor();
+    await finding('image-not-found').waitFor();
+
+    await page.locator('[data-testid=summary]').click();
+    await page.evaluate((text) => {
+      const data = new DataTransfer();
+      data.setData('text/plain', text);
+      document.body.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    }, LOCALHOST);
+    await page.waitForFunction((t) => document.querySelector('[data-testid=editor]').value === t, LOCALHOST);
+    assert.equal(await page.innerText('.source-name'), 'pasted text');
+    await finding('localhost-in-env', 17).waitFor();
+  });
+
   await t.test('no page error', () => {
     assert.deepEqual(pageErrors, []);
   });

@@ -51,8 +51,17 @@ pub fn app() -> Html {
         let state = state.clone();
         use_effect_with((), move |_| {
             follow_fragment(&state);
-            let listener = dom::on_hash_change(move || follow_fragment(&state));
-            move || drop(listener)
+            let on_hash = {
+                let state = state.clone();
+                dom::on_hash_change(move || follow_fragment(&state))
+            };
+            let on_paste = dom::on_paste_outside_fields(move |text| {
+                state.dispatch(Action::Load {
+                    name: "pasted text".to_string(),
+                    text,
+                })
+            });
+            move || drop((on_hash, on_paste))
         });
     }
     use_effect_with(state.theme, |theme| dom::set_theme(theme.attribute()));

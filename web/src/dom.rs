@@ -193,3 +193,34 @@ pub fn set_theme(theme: Option<&str>) {
         None => root.remove_attribute("data-theme"),
     };
 }
+
+/// Calls `f` with the text of a paste made while no text field has the focus, so a paste
+/// anywhere on the page lands in the editor.
+pub fn on_paste_outside_fields(
+    f: impl Fn(String) + 'static,
+) -> Option<gloo::events::EventListener> {
+    let target = document()?;
+    let document = target.clone();
+    Some(gloo::events::EventListener::new(
+        &target,
+        "paste",
+        move |event| {
+            let in_field = document.active_element().is_some_and(|e| {
+                matches!(e.tag_name().as_str(), "TEXTAREA" | "INPUT" | "SELECT")
+                    || e.has_attribute("contenteditable")
+            });
+            if in_field {
+                return;
+            }
+            let text = event
+                .dyn_ref::<web_sys::ClipboardEvent>()
+                .and_then(|e| e.clipboard_data())
+                .and_then(|data| data.get_data("text/plain").ok())
+                .unwrap_or_default();
+            if !text.trim().is_empty() {
+                event.prevent_default();
+                f(text);
+            }
+        },
+    ))
+}

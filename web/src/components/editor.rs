@@ -103,35 +103,44 @@ pub fn editor(props: &EditorProps) -> Html {
         });
     }
 
-    let read_file = {
+    // Files are read one after the other and checked together, as one set (a folder's
+    // manifests, or a manifest with the `kubectl describe` saved beside it).
+    let read_files = {
         let reader = reader.clone();
         let on_file = props.on_file.clone();
         let on_error = props.on_error.clone();
-        Callback::from(move |file: web_sys::File| {
-            let name = file.name();
-            if !is_manifest_name(&name) {
+        Callback::from(move |files: Vec<web_sys::File>| {
+            let (readable, skipped): (Vec<web_sys::File>, Vec<web_sys::File>) =
+                files.into_iter().partition(|f| is_manifest_name(&f.name()));
+            if let Some(file) = skipped.first() {
                 on_error.emit(format!(
-                    "{name} is not a .yaml, .yml, .json, .txt or .log file."
+                    "{} is not a .yaml, .yml, .json, .txt or .log file.",
+                    file.name()
+                ));
+                if readable.is_empty() {
+                    return;
+                }
+            }
+            let total: f64 = readable.iter().map(|f| f.size()).sum();
+            if total > MAX_FILE_BYTES {
+                on_error.emit(format!(
+                    "{} larger than 4 MB.",
+                    match readable.as_slice() {
+                        [one] => format!("{} is", one.name()),
+                        _ => "These files are together".to_string(),
+                    }
                 ));
                 return;
             }
-            if file.size() > MAX_FILE_BYTES {
-                on_error.emit(format!("{name} is larger than 4 MB."));
-                return;
-            }
-            let on_file = on_file.clone();
-            let on_error = on_error.clone();
-            let task =
-                gloo::file::callbacks::read_as_text(&gloo::file::File::from(file), move |result| {
-                    match result {
-                        Ok(text) => on_file.emit((name, text)),
-                        Err(error) => on_error.emit(format!("Could not read {name}: {error}")),
-                    }
-                });
-            *reader.borrow_mut() = Some(task);
+            read_in_turn(
+                reader.clone(),
+                readable,
+                Vec::new(),
+                on_file.clone(),
+                on_error.clone(),
+            );
         })
     };
-
     let oninput = {
         let on_input = props.on_input.clone();
         Callback::from(move |e: InputEvent| {
@@ -153,23 +162,20 @@ pub fn editor(props: &EditorProps) -> Html {
     };
     let ondrop = {
         let dragging = dragging.clone();
-        let read_file = read_file.clone();
+        let read_files = read_files.clone();
         Callback::from(move |e: DragEvent| {
             e.prevent_default();
             dragging.set(false);
-            let file = e
-                .data_transfer()
-                .and_then(|d| d.files())
-                .and_then(|files| files.get(0));
-            if let Some(file) = file {
-                read_file.emit(file);
+            let files = e.data_transfer().and_then(|d| d.files());
+            if let Some(files) = files {
+                read_files.emit((0..files.length()).filter_map(|i| files.get(i)).collect());
             }
         })
     };
     let onpick = Callback::from(move |e: Event| {
         let input: HtmlInputElement = e.target_unchecked_into();
-        if let Some(file) = input.files().and_then(|files| files.get(0)) {
-            read_file.emit(file);
+        if let Some(files) = input.files() {
+            read_files.emit((0..files.length()).filter_map(|i| files.get(i)).collect());
         }
         // Picking the same file again should load it again.
         input.set_value("");
@@ -200,6 +206,7 @@ pub fn editor(props: &EditorProps) -> Html {
                 <input
                     ref={picker}
                     type="file"
+                    multiple=true
                     accept=".yaml,.yml,.json,.txt,.log,application/yaml,application/json,text/plain"
                     class="hidden"
                     onchange={onpick}
@@ -239,6 +246,57 @@ pub fn editor(props: &EditorProps) -> Html {
     }
 }
 
+/// Reads `files` one by one, then hands over their texts joined as one set.
+fn read_in_turn(
+    reader: Rc<RefCell<Option<FileReader>>>,
+    mut files: Vec<web_sys::File>,
+    mut read: Vec<(String, String)>,
+    on_file: Callback<(String, String)>,
+    on_error: Callback<String>,
+) {
+    if files.is_empty() {
+        if !read.is_empty() {
+            on_file.emit(join_files(&read));
+        }
+        return;
+    }
+    let file = files.remove(0);
+    let name = file.name();
+    let next = reader.clone();
+    let task = gloo::file::callbacks::read_as_text(&gloo::file::File::from(file), move |result| {
+        match result {
+            Ok(text) => {
+                read.push((name, text));
+                read_in_turn(next, files, read, on_file, on_error);
+            }
+            Err(error) => on_error.emit(format!("Could not read {name}: {error}")),
+        }
+    });
+    *reader.borrow_mut() = Some(task);
+}
+
+/// Several files as one text: each starts a new document, under a comment naming it, so every
+/// finding's line still says which file it is in. One file stays as it is.
+pub fn join_files(files: &[(String, String)]) -> (String, String) {
+    match files {
+        [(name, text)] => (name.clone(), text.clone()),
+        _ => {
+            let mut joined = String::new();
+            for (name, text) in files {
+                if !joined.is_empty() && !joined.ends_with('\n') {
+                    joined.push('\n');
+                }
+                if !joined.is_empty() {
+                    joined.push_str("---\n");
+                }
+                joined.push_str(&format!("# file: {name}\n"));
+                joined.push_str(text);
+            }
+            (format!("{} files", files.len()), joined)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -251,5 +309,20 @@ mod tests {
         assert!(is_manifest_name("describe.txt"));
         assert!(!is_manifest_name("photo.png"));
         assert!(!is_manifest_name("yaml"));
+    }
+
+    #[test]
+    fn several_files_become_one_set_with_their_names() {
+        let one = join_files(&[("a.yaml".into(), "kind: Pod\n".into())]);
+        assert_eq!(one, ("a.yaml".to_string(), "kind: Pod\n".to_string()));
+        let (name, text) = join_files(&[
+            ("a.yaml".into(), "kind: Pod".into()),
+            ("describe.txt".into(), "Events:\n".into()),
+        ]);
+        assert_eq!(name, "2 files");
+        assert_eq!(
+            text,
+            "# file: a.yaml\nkind: Pod\n---\n# file: describe.txt\nEvents:\n"
+        );
     }
 }
