@@ -328,7 +328,7 @@ test('the desk', async (t) => {
   await t.test('axe-core finds no serious or critical violation, light or dark', async () => {
     for (const scheme of ['light', 'dark']) {
       await page.emulateMedia({ colorScheme: scheme });
-      for (const tab of ['findings', 'patched', 'rules', 'settings']) {
+      for (const tab of ['findings', 'patched', 'graph', 'rules', 'settings']) {
         await open(example);
         await finding('netpol-selects-nothing', 22).waitFor();
         await showTab(tab);
@@ -376,6 +376,27 @@ test('the desk', async (t) => {
     await page.waitForFunction((t) => document.querySelector('[data-testid=editor]').value === t, LOCALHOST);
     assert.equal(await page.innerText('.source-name'), 'pasted text');
     await finding('localhost-in-env', 17).waitFor();
+  });
+
+  await t.test('the object graph draws the links, and a broken one leads to its finding', async () => {
+    await open(example);
+    await finding('netpol-selects-nothing', 22).waitFor();
+    await showTab('graph');
+    await page.locator('[data-testid=graph]').waitFor();
+    const kinds = await page.locator('[data-testid=graph-node]').evaluateAll((all) => all.map((n) => n.dataset.kind));
+    assert.ok(kinds.includes('NetworkPolicy') && kinds.includes('CronJob'), String(kinds));
+    const broken = page.locator('[data-testid=graph-edge][data-broken=true]');
+    assert.ok((await broken.count()) > 0, 'the policy that selects nothing is drawn broken');
+    await broken.first().click();
+    const selection = await page.$eval('[data-testid=editor]', (a) => a.value.substring(a.selectionStart, a.selectionEnd));
+    assert.ok(selection.startsWith('app: binance-data-extractor'), selection);
+    // The keyboard reaches the same link.
+    await broken.first().focus();
+    await page.keyboard.press('Enter');
+    await open('');
+    await showTab('graph');
+    await page.locator('[data-testid=graph-empty]').waitFor();
+    await showTab('findings');
   });
 
   await t.test('no page error', () => {

@@ -3,7 +3,8 @@
 use yew::prelude::*;
 
 use crate::components::{
-    Editor, FindingsList, FixPreview, Header, NoticeBar, RuleBrowser, SettingsPanel, Tabs,
+    Editor, FindingsList, FixPreview, GraphPanel, Header, NoticeBar, RuleBrowser, SettingsPanel,
+    Tabs,
 };
 use crate::dom;
 use crate::hooks::{use_analysis, use_persisted_state, Analysis};
@@ -94,7 +95,7 @@ pub fn app() -> Html {
     let results = match state.tab {
         Tab::Findings => html! { <FindingsList /> },
         Tab::Patched => html! { <FixPreview /> },
-        Tab::Graph => html! { <p class="empty">{ "GRAPH" }</p> }, // WIRE-GRAPH
+        Tab::Graph => html! { <GraphPanel /> },
         Tab::Rules => html! { <RuleBrowser /> },
         Tab::Settings => html! { <SettingsPanel /> },
     };

@@ -267,11 +267,11 @@ fn describe(object: &ObjectRef) -> String {
 }
 
 /// The UTF-16 offset at which each line starts, so a line and UTF-16 column become an offset
-/// in the text area without rescanning the text for every finding.
-struct Utf16Lines(Vec<usize>);
+/// in the text area without rescanning the text for every finding (or graph node).
+pub(crate) struct Utf16Lines(Vec<usize>);
 
 impl Utf16Lines {
-    fn new(text: &str, index: &LineIndex) -> Self {
+    pub(crate) fn new(text: &str, index: &LineIndex) -> Self {
         let count = index.line_count();
         let mut starts = Vec::with_capacity(count);
         let mut at = 0;
@@ -293,7 +293,7 @@ impl Utf16Lines {
         u32::try_from(start + column.saturating_sub(1)).unwrap_or(u32::MAX)
     }
 
-    fn selection(&self, at: &Location) -> Selection {
+    pub(crate) fn selection(&self, at: &Location) -> Selection {
         let start = self.offset(at.line, at.column);
         Selection {
             start,

@@ -93,6 +93,7 @@ impl RuleOptions {
             severity,
             kubernetes_version: self.kubernetes_version.clone(),
             allowed_registries: self.allowed_registries.clone(),
+            ..Settings::default()
         })
         .map_err(|e| e.to_string())
     }

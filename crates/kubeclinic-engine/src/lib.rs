@@ -5,6 +5,7 @@
 
 pub mod diagnostic;
 pub mod fix;
+pub mod graph;
 pub mod labels;
 pub mod model;
 pub mod output;
@@ -23,6 +24,7 @@ pub mod yaml;
 
 pub use diagnostic::{Applicability, Edit, FileId, Finding, Fix, ObjectRef, Related, Severity};
 pub use fix::{fix, FixOutcome};
+pub use graph::{graph, Graph, GraphEdge, GraphNode, NodeRole, Relation};
 pub use model::SourceFile;
 pub use settings::{Checker, KubeVersion, Profile, Settings, SettingsError};
 pub use suppression::Suppressed;

@@ -214,6 +214,8 @@ pub struct Workspace<'a> {
     pub containers: Vec<Container<'a>>,
     /// Object indexes by kind, in input order.
     by_kind: HashMap<&'a str, Vec<usize>>,
+    /// Object indexes by kind and name, in input order, so [`Workspace::find`] does not scan.
+    by_name: HashMap<(&'a str, &'a str), Vec<usize>>,
     /// Pods as `kubectl describe pod` showed them.
     pub pods: Vec<ObservedPod<'a>>,
     /// Every event of the set, gathered on first use and shared by the rules.
@@ -320,6 +322,7 @@ impl<'a> Workspace<'a> {
             template.containers = first..containers.len();
         }
         let mut by_kind: HashMap<&'a str, Vec<usize>> = HashMap::new();
+        let mut by_name: HashMap<(&'a str, &'a str), Vec<usize>> = HashMap::new();
         for (index, object) in objects.iter().enumerate() {
             let kind: &'a str = object
                 .node
@@ -327,6 +330,14 @@ impl<'a> Workspace<'a> {
                 .and_then(Node::as_str)
                 .unwrap_or_default();
             by_kind.entry(kind).or_default().push(index);
+            // As `K8sObject::name` reads it: the name, else the generateName.
+            let metadata = object.node.get("metadata");
+            let name = ["name", "generateName"]
+                .iter()
+                .find_map(|key| metadata.and_then(|m| m.get(key)).and_then(Node::as_str));
+            if let Some(name) = name {
+                by_name.entry((kind, name)).or_default().push(index);
+            }
         }
         let mut pods: Vec<ObservedPod<'a>> = parsed
             .runtime
@@ -382,6 +393,7 @@ impl<'a> Workspace<'a> {
             templates,
             containers,
             by_kind,
+            by_name,
             pods,
             events: std::cell::OnceCell::new(),
             checker,
@@ -584,10 +596,12 @@ impl<'a> Workspace<'a> {
 
     /// The object of `kind` named `name` that can share `near`'s namespace.
     pub fn find(&self, kind: &str, name: &str, near: &K8sObject) -> Option<usize> {
-        self.indexes_of_kind(kind).iter().copied().find(|&i| {
-            let o = &self.objects[i];
-            o.name.as_deref() == Some(name) && o.may_share_namespace(near)
-        })
+        self.by_name
+            .get(&(kind, name))
+            .into_iter()
+            .flatten()
+            .copied()
+            .find(|&i| self.objects[i].may_share_namespace(near))
     }
 }
 

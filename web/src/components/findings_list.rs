@@ -11,10 +11,10 @@ use crate::state::{Action, Filter};
 /// Findings drawn before "Show all": a paste of thousands of objects stays responsive.
 const FIRST_BATCH: usize = 300;
 
-const SEVERITIES: [(&str, &str); 3] = [
-    ("error", "errors"),
-    ("warning", "warnings"),
-    ("info", "info"),
+const SEVERITIES: [(&str, &str, &str); 3] = [
+    ("error", "error", "errors"),
+    ("warning", "warning", "warnings"),
+    ("info", "info", "info"),
 ];
 
 /// The findings that pass the filter.
@@ -161,7 +161,7 @@ pub fn findings_list() -> Html {
         let state = ctx.state.clone();
         Callback::from(move |filter: Filter| state.dispatch(Action::Filter(filter)))
     };
-    let severity_button = |(severity, label): &(&'static str, &str)| {
+    let severity_button = |(severity, one, many): &(&'static str, &str, &str)| {
         let severity = *severity;
         let count = d.findings.iter().filter(|f| f.severity == severity).count();
         let hidden = filter.hidden.contains(&severity);
@@ -183,7 +183,7 @@ pub fn findings_list() -> Html {
                 aria-pressed={(!hidden).to_string()} {onclick}
                 data-testid={format!("filter-{severity}")}>
                 <span class={classes!("shape", format!("shape-{severity}"))} aria-hidden="true" />
-                { format!("{count} {label}") }
+                { format!("{count} {}", if count == 1 { one } else { many }) }
             </button>
         }
     };

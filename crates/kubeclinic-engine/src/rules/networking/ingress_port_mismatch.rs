@@ -106,6 +106,23 @@ fn service_ports(service: &Node) -> Vec<(&Node, Option<i64>, Option<&str>)> {
         .collect()
 }
 
+/// True when the Service's ports all say their number and none is `wanted`: a backend naming
+/// it sends requests nowhere. Also what the object graph draws as a broken route.
+pub(crate) fn lacks_port(service: &Node, wanted: &PortRef) -> bool {
+    let ports = service_ports(service);
+    if ports.is_empty() || ports.iter().any(|(_, n, _)| n.is_none()) {
+        return false;
+    }
+    let found = match wanted {
+        PortRef::Number(n) => ports.iter().any(|(_, p, _)| *p == Some(*n)),
+        PortRef::Name(s) => {
+            ports.iter().any(|(_, _, p)| *p == Some(*s))
+                || s.chars().any(|c| c.is_ascii_uppercase())
+        }
+    };
+    !found
+}
+
 impl Rule for IngressPortMismatch {
     type State<'a> = Mismatch<'a>;
 
@@ -122,20 +139,10 @@ impl Rule for IngressPortMismatch {
             let Some(wanted) = PortRef::of(port) else {
                 continue;
             };
+            if !lacks_port(ws.objects[service].node, &wanted) {
+                continue;
+            }
             let ports = service_ports(ws.objects[service].node);
-            if ports.is_empty() || ports.iter().any(|(_, n, _)| n.is_none()) {
-                continue;
-            }
-            let found = match &wanted {
-                PortRef::Number(n) => ports.iter().any(|(_, p, _)| *p == Some(*n)),
-                PortRef::Name(s) => {
-                    ports.iter().any(|(_, _, p)| *p == Some(*s))
-                        || s.chars().any(|c| c.is_ascii_uppercase())
-                }
-            };
-            if found {
-                continue;
-            }
             let target_of = match &wanted {
                 PortRef::Number(n) => ports
                     .iter()

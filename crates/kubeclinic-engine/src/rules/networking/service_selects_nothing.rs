@@ -208,7 +208,7 @@ impl Rule for ServiceSelectsNothing {
 }
 
 /// Labels the API's controllers (and common operators) put on the pods they create.
-fn set_by_controller(key: &str) -> bool {
+pub(crate) fn set_by_controller(key: &str) -> bool {
     matches!(
         key,
         "job-name"

@@ -94,6 +94,9 @@ pub struct Autoscaler<'a> {
     pub index: usize,
     /// The object its `scaleTargetRef` names, when the set has it.
     pub target: Option<usize>,
+    /// `scaleTargetRef.kind` and the `scaleTargetRef.name` scalar, as written.
+    pub target_kind: Option<&'a str>,
+    pub target_name: Option<&'a Node>,
     pub min: Option<&'a Node>,
     pub max: Option<&'a Node>,
 }
@@ -116,7 +119,8 @@ pub fn read_autoscalers<'a>(ws: &Workspace<'a>) -> Vec<Autoscaler<'a>> {
             let hpa = &ws.objects[index];
             let target = hpa.node.path(&["spec", "scaleTargetRef"]);
             let kind = target.and_then(|t| t.get("kind")).and_then(Node::as_str);
-            let name = target.and_then(|t| t.get("name")).and_then(Node::as_str);
+            let name_node = target.and_then(|t| t.get("name"));
+            let name = name_node.and_then(Node::as_str);
             let target = match (kind, name) {
                 (Some(kind), Some(name)) => ws.find(kind, name, hpa),
                 _ => None,
@@ -124,6 +128,8 @@ pub fn read_autoscalers<'a>(ws: &Workspace<'a>) -> Vec<Autoscaler<'a>> {
             Autoscaler {
                 index,
                 target,
+                target_kind: kind,
+                target_name: name_node,
                 min: hpa.node.path(&["spec", "minReplicas"]),
                 max: hpa.node.path(&["spec", "maxReplicas"]),
             }
