@@ -217,7 +217,7 @@ fn node(v: &NodeView, selected: Option<usize>, on_reveal: &Callback<Reveal>) -> 
             transform={format!("translate({} {})", n(v.x), n(v.y))}
             tabindex="0"
             role="button"
-            aria-label={v.label.clone()}
+            // Named by its <title> (the full label), which also shows on hover.
             {onclick}
             {onkeydown}
         >
