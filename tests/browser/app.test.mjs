@@ -7,40 +7,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS, dist, readRepo, serveDist, startServer, stopServer } from './support.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..', '..');
-const dist = path.join(root, 'dist');
-const example = fs.readFileSync(
-  path.join(root, 'tests/fixtures/examples/petrosa-extractor.yaml'),
-  'utf8',
-);
-
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.svg': 'image/svg+xml',
-  '.json': 'application/json',
-};
+const example = readRepo('tests/fixtures/examples/petrosa-extractor.yaml');
 
 // Line 15 holds the image; the non-ASCII comments make UTF-16 columns differ from bytes.
 const LATEST = `# web: the front end 🚀
@@ -62,7 +34,7 @@ spec:
 
 // A Deployment that connects to localhost beside the Service that exposes the port; the web
 // bridge's unit tests read the same file.
-const LOCALHOST = fs.readFileSync(path.join(root, 'tests/fixtures/web/localhost-service.yaml'), 'utf8');
+const LOCALHOST = readRepo('tests/fixtures/web/localhost-service.yaml');
 
 // The quote on line 6 is never closed.
 const BROKEN = `apiVersion: v1
@@ -83,31 +55,13 @@ const requests = [];
 const pageErrors = [];
 const consoleErrors = [];
 
-function serve(req, res) {
-  const pathname = decodeURIComponent(new URL(req.url, 'http://localhost').pathname);
-  const file = path.resolve(dist, '.' + (pathname.endsWith('/') ? pathname + 'index.html' : pathname));
-  if (!file.startsWith(dist + path.sep)) {
-    res.writeHead(403).end();
-    return;
-  }
-  fs.readFile(file, (error, body) => {
-    if (error) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-      return;
-    }
-    const type = TYPES[path.extname(file)] || 'application/octet-stream';
-    res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' }).end(body);
-  });
-}
-
 before(async () => {
   assert.ok(
     fs.existsSync(path.join(dist, 'index.html')),
     'dist/index.html is missing: run `wasm_build trunk build --release` first',
   );
-  server = http.createServer(serve);
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${server.address().port}`;
+  server = await startServer(serveDist());
+  origin = server.origin;
 
   profile = fs.mkdtempSync(path.join(os.tmpdir(), 'kubeclinic-chromium-'));
   context = await chromium.launchPersistentContext(profile, {
@@ -129,7 +83,7 @@ before(async () => {
 
 after(async () => {
   await context?.close();
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
+  await stopServer(server);
   if (profile) fs.rmSync(profile, { recursive: true, force: true });
 });
 

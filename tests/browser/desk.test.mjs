@@ -5,29 +5,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS, dist, readRepo, serveDist, startServer, stopServer } from './support.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..', '..');
-const dist = path.join(root, 'dist');
 const require = createRequire(import.meta.url);
 const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const example = fs.readFileSync(path.join(root, 'tests/fixtures/examples/petrosa-extractor.yaml'), 'utf8');
-const LOCALHOST = fs.readFileSync(path.join(root, 'tests/fixtures/web/localhost-service.yaml'), 'utf8');
-
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.json': 'application/json',
-};
+const example = readRepo('tests/fixtures/examples/petrosa-extractor.yaml');
+const LOCALHOST = readRepo('tests/fixtures/web/localhost-service.yaml');
 
 const LATEST = `apiVersion: apps/v1
 kind: Deployment
@@ -52,33 +37,11 @@ let context;
 let page;
 const pageErrors = [];
 
-function serve(req, res) {
-  const pathname = decodeURIComponent(new URL(req.url, 'http://localhost').pathname);
-  const file = path.resolve(dist, '.' + (pathname.endsWith('/') ? pathname + 'index.html' : pathname));
-  if (!file.startsWith(dist + path.sep)) {
-    res.writeHead(403).end();
-    return;
-  }
-  fs.readFile(file, (error, body) => {
-    if (error) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-      return;
-    }
-    const type = TYPES[path.extname(file)] || 'application/octet-stream';
-    res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' }).end(body);
-  });
-}
-
 before(async () => {
-  assert.ok(fs.existsSync(path.join(dist, 'index.html')), 'dist/index.html is missing: build the app first');
-  server = http.createServer(serve);
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${server.address().port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-  });
+  assert.ok(fs.existsSync(`${dist}/index.html`), 'dist/index.html is missing: build the app first');
+  server = await startServer(serveDist());
+  origin = server.origin;
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   context = await browser.newContext({ viewport: { width: 1360, height: 860 }, acceptDownloads: true });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
   page = await context.newPage();
@@ -88,7 +51,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve()));
+  await stopServer(server);
 });
 
 const finding = (rule, line) =>
