@@ -362,6 +362,19 @@ test('the desk', async (t) => {
     await showTab('findings');
   });
 
+  await t.test('the sample gallery loads each sample, and links to one', async () => {
+    await open();
+    await page.click('[data-testid=gallery] summary');
+    const ids = await page.locator('button.sample').evaluateAll((all) => all.map((b) => b.dataset.sample));
+    assert.ok(ids.length >= 10, String(ids));
+    await page.click('button.sample[data-sample="oom-killed"]');
+    await finding('oom-killed').waitFor();
+    assert.equal(await page.locator('[data-testid=gallery][open]').count(), 0, 'the list closes');
+    await page.goto(`${origin}/#/samples/pending-insufficient-cpu`);
+    await page.waitForFunction(() => document.querySelector('[data-testid=editor]')?.value.includes('Insufficient cpu'));
+    assert.equal(await page.evaluate(() => location.hash), '');
+  });
+
   await t.test('no page error', () => {
     assert.deepEqual(pageErrors, []);
   });

@@ -17,7 +17,7 @@ pub struct AppContext {
     pub analysis: Analysis,
 }
 
-/// What the address's fragment asks for: `#share=...` or `#/rules/<id>`.
+/// What the address's fragment asks for: `#share=...`, `#/samples/<id>` or `#/rules/<id>`.
 fn follow_fragment(state: &UseReducerHandle<State>) {
     let fragment = dom::fragment();
     if fragment.starts_with(crate::share::PREFIX) {
@@ -35,6 +35,11 @@ fn follow_fragment(state: &UseReducerHandle<State>) {
             // A reload must not load the link over what the person typed since.
             dom::set_fragment("");
         });
+    } else if let Some(id) = fragment.strip_prefix("#/samples/") {
+        if let Some(index) = crate::gallery::GALLERY.iter().position(|s| s.id == id) {
+            state.dispatch(Action::LoadExample(index));
+        }
+        dom::set_fragment("");
     } else if let Some(id) = fragment.strip_prefix("#/rules/") {
         if let Some(rule) = kubeclinic_engine::rules::find(id) {
             state.dispatch(Action::ShowRule(rule.id));

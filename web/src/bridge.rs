@@ -21,12 +21,6 @@ pub const EXAMPLE_NAME: &str = "petrosa-extractor.yaml";
 pub const RUNTIME_EXAMPLE: &str = include_str!("../../tests/fixtures/examples/bot-crashloop.txt");
 pub const RUNTIME_EXAMPLE_NAME: &str = "bot-crashloop.txt";
 
-/// The examples the editor offers, in button order: (name, text).
-pub const EXAMPLES: [(&str, &str); 2] = [
-    (EXAMPLE_NAME, EXAMPLE),
-    (RUNTIME_EXAMPLE_NAME, RUNTIME_EXAMPLE),
-];
-
 /// The name the person's text goes by in diffs and downloads.
 pub const INPUT_NAME: &str = "manifest.yaml";
 

@@ -6,6 +6,7 @@ mod bridge;
 mod components;
 mod dom;
 mod embed;
+mod gallery;
 mod graph_view;
 mod hooks;
 mod record;

@@ -6,7 +6,8 @@ use std::rc::Rc;
 use kubeclinic_engine::Settings;
 use yew::Reducible;
 
-use crate::bridge::{Selection, EXAMPLE, EXAMPLES, EXAMPLE_NAME};
+use crate::bridge::{Selection, EXAMPLE, EXAMPLE_NAME};
+use crate::gallery::GALLERY;
 pub use crate::record::{Saved, Theme};
 
 /// How many applied patches Undo can take back.
@@ -131,7 +132,7 @@ pub enum Action {
         name: String,
         text: String,
     },
-    /// Loads `EXAMPLES[i]`.
+    /// Loads the sample `GALLERY[i]`.
     LoadExample(usize),
     IncludeUnsafe(bool),
     Show(Tab),
@@ -169,7 +170,7 @@ impl Reducible for State {
                 if text == next.text {
                     return self;
                 }
-                if EXAMPLES.iter().any(|(name, _)| next.source == *name) || next.text.is_empty() {
+                if GALLERY.iter().any(|s| next.source == s.file) || next.text.is_empty() {
                     next.source = "edited".to_string();
                 }
                 next.text = text;
@@ -183,9 +184,9 @@ impl Reducible for State {
                 next.tab = Tab::Findings;
             }
             Action::LoadExample(index) => {
-                let (name, text) = EXAMPLES[index.min(EXAMPLES.len() - 1)];
-                next.text = text.to_string();
-                next.source = name.to_string();
+                let sample = &GALLERY[index.min(GALLERY.len() - 1)];
+                next.text = sample.text.to_string();
+                next.source = sample.file.to_string();
                 next.selected = None;
                 next.notice = None;
                 next.tab = Tab::Findings;

@@ -36,7 +36,7 @@ pub struct EditorProps {
     /// A file was read: (name, text).
     pub on_file: Callback<(String, String)>,
     pub on_error: Callback<String>,
-    /// Load the example at this index of `bridge::EXAMPLES`.
+    /// Load the sample at this index of `gallery::GALLERY`.
     pub on_example: Callback<usize>,
 }
 
@@ -190,6 +190,30 @@ pub fn editor(props: &EditorProps) -> Html {
     };
     let on_example = props.on_example.reform(|_: MouseEvent| 0);
     let on_runtime_example = props.on_example.reform(|_: MouseEvent| 1);
+    let gallery = use_node_ref();
+    let samples: Html = crate::gallery::GALLERY
+        .iter()
+        .enumerate()
+        .map(|(index, sample)| {
+            let on_example = props.on_example.clone();
+            let gallery = gallery.clone();
+            let onclick = Callback::from(move |_: MouseEvent| {
+                // Close the list once a sample is chosen.
+                if let Some(details) = gallery.cast::<web_sys::Element>() {
+                    let _ = details.remove_attribute("open");
+                }
+                on_example.emit(index)
+            });
+            html! {
+                <li>
+                    <button class="sample" {onclick} data-sample={sample.id}>
+                        <span class="sample-title">{ sample.title }</span>
+                        <span class="sample-shows">{ sample.shows }</span>
+                    </button>
+                </li>
+            }
+        })
+        .collect();
 
     html! {
         <div class="editor-pane">
@@ -202,6 +226,10 @@ pub fn editor(props: &EditorProps) -> Html {
                 </span>
                 <button class="secondary" onclick={open_picker} data-testid="open-file">{ "Open file…" }</button>
                 <button class="secondary" onclick={on_example} data-testid="load-example" title="Manifests from a real incident">{ "Load example" }</button>
+                <details class="gallery" ref={gallery} data-testid="gallery">
+                    <summary class="secondary-like">{ format!("Samples ({})", crate::gallery::GALLERY.len()) }</summary>
+                    <ul class="samples" aria-label="Samples">{ samples }</ul>
+                </details>
                 <button class="secondary" onclick={on_runtime_example} data-testid="load-runtime-example" title="kubectl describe and logs of a crash-looping pod, with its manifests">{ "Crash-loop example" }</button>
                 <input
                     ref={picker}
