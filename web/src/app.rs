@@ -36,7 +36,7 @@ fn follow_fragment(state: &UseReducerHandle<State>) {
             dom::set_fragment("");
         });
     } else if let Some(id) = fragment.strip_prefix("#/samples/") {
-        if let Some(index) = crate::gallery::GALLERY.iter().position(|s| s.id == id) {
+        if let Some(index) = crate::gallery::position(id) {
             state.dispatch(Action::LoadExample(index));
         }
         dom::set_fragment("");
