@@ -231,7 +231,8 @@ test('the desk', async (t) => {
   });
 
   await t.test('a record of another version is read, and its text is never lost', async () => {
-    await page.goto(`${origin}/`);
+    // A page of the same origin that runs no app, so nothing overwrites the record.
+    await page.goto(`${origin}/no-app-here`);
     const records = [
       { text: 'kind: Pod\nmetadata:\n  name: old\n', source: 'old.yaml', include_unsafe: false },
       {
@@ -244,8 +245,9 @@ test('the desk', async (t) => {
       },
     ];
     for (const record of records) {
+      await page.goto(`${origin}/no-app-here`);
       await page.evaluate((json) => localStorage.setItem('kubeclinic.v1', json), JSON.stringify(record));
-      await page.reload();
+      await page.goto(`${origin}/`);
       await page.locator('[data-testid=summary]').waitFor();
       assert.equal(await editorText(), record.text);
       assert.equal(await page.innerText('.source-name'), record.source);
