@@ -10,35 +10,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS, TYPES, dist, readRepo, serveDist, startServer, stopServer } from './support.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..', '..');
-const dist = path.join(root, 'dist');
-const example = fs.readFileSync(path.join(root, 'tests/fixtures/examples/petrosa-extractor.yaml'), 'utf8');
-
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.yaml': 'application/yaml; charset=utf-8',
-};
+const example = readRepo('tests/fixtures/examples/petrosa-extractor.yaml');
 
 const BASE = '/docs/kc/';
 
@@ -63,49 +40,6 @@ data:
   other: value
 `;
 
-/** A server on 127.0.0.1 with a random port; `down` makes it drop every connection. */
-async function startServer(handler) {
-  const server = http.createServer((req, res) => {
-    if (server.down) {
-      req.socket.destroy();
-      return;
-    }
-    handler(req, res);
-  });
-  server.down = false;
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  server.origin = `http://127.0.0.1:${server.address().port}`;
-  return server;
-}
-
-/** dist/ under BASE, with CORS so that pages of other origins may load the element's files. */
-function serveDist(req, res) {
-  const pathname = decodeURIComponent(new URL(req.url, 'http://localhost').pathname);
-  if (!pathname.startsWith(BASE)) {
-    res.writeHead(404).end();
-    return;
-  }
-  const rest = pathname.slice(BASE.length);
-  const file = path.resolve(dist, '.' + path.sep + (rest === '' ? 'index.html' : rest));
-  if (!file.startsWith(dist + path.sep)) {
-    res.writeHead(403).end();
-    return;
-  }
-  fs.readFile(file, (error, body) => {
-    if (error) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-      return;
-    }
-    res
-      .writeHead(200, {
-        'content-type': TYPES[path.extname(file)] || 'application/octet-stream',
-        'cache-control': 'no-store',
-        'access-control-allow-origin': '*',
-      })
-      .end(body);
-  });
-}
-
 function servePages(pages) {
   return (req, res) => {
     const page = pages[new URL(req.url, 'http://localhost').pathname];
@@ -124,7 +58,7 @@ let browser;
 
 before(async () => {
   assert.ok(fs.existsSync(path.join(dist, 'kubeclinic.html')), 'dist/kubeclinic.html is missing: run `wasm_build trunk build --release` first');
-  kc = await startServer(serveDist);
+  kc = await startServer(serveDist({ base: BASE, cors: true }));
   docs = await startServer(
     servePages({
       '/guide.html': { body: guidePage, headers: () => ({ 'content-security-policy': docsPolicy() }) },
@@ -138,9 +72,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  for (const server of [kc, docs, stranger]) {
-    if (server) await new Promise((resolve) => server.close(resolve));
-  }
+  for (const server of [kc, docs, stranger]) await stopServer(server);
 });
 
 /** A strict policy, as a careful docs site would send: only Kubeclinic's origin may add code. */
@@ -223,7 +155,8 @@ const outside = (requests, origins) =>
 
 const finding = (page, rule, line) => page.locator(`li.finding[data-rule="${rule}"]${line ? `[data-line="${line}"]` : ''}`);
 
-test('trust, offline use and embedding', async (t) => {
+// A bound on the whole run, so that a page that never answers fails the test instead of hanging.
+test('trust, offline use and embedding', { timeout: 180_000 }, async (t) => {
   const { context, page, log } = await openContext();
 
   await t.test('the page runs under its strict policy and asks only its own server', async () => {
@@ -245,9 +178,7 @@ test('trust, offline use and embedding', async (t) => {
   });
 
   await t.test('after one visit the page opens and checks with no network', async () => {
-    await page.evaluate(async () => {
-      await navigator.serviceWorker.ready;
-    });
+    // The worker controls the page once it has stored the files and activated.
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
     kc.down = true;
     await context.setOffline(true);

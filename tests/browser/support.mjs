@@ -50,8 +50,13 @@ export async function startServer(handler) {
   return server;
 }
 
-export const stopServer = (server) =>
-  new Promise((resolve) => (server ? server.close(resolve) : resolve()));
+/** Stops `server`, ending the browser's idle keep-alive connections rather than waiting on them. */
+export function stopServer(server) {
+  if (!server) return Promise.resolve();
+  const closed = new Promise((resolve) => server.close(resolve));
+  server.closeAllConnections();
+  return closed;
+}
 
 /**
  * Serves dist/ under `base` (`/` or `/docs/kc/`), never cached; `cors` lets pages of other
