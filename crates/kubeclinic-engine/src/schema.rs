@@ -5,11 +5,10 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use serde::Deserialize;
-
 use crate::settings::KubeVersion;
 
-const TABLE: &str = include_str!("../schema/kubernetes.json");
+/// `schema/kubernetes.json` in the denser line form `build.rs` writes (and describes).
+const TABLE: &str = include_str!(concat!(env!("OUT_DIR"), "/schema.txt"));
 
 /// What a field holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -86,35 +85,20 @@ pub fn short_def(def: &str) -> &str {
     def.rsplit('.').next().unwrap_or(def)
 }
 
-#[derive(Deserialize)]
-struct Raw {
-    versions: Vec<String>,
-    kinds: HashMap<String, String>,
-    #[serde(default, rename = "kindVersions")]
-    kind_versions: HashMap<String, [usize; 2]>,
-    defs: HashMap<String, Def>,
-}
-
 /// One object type of the API.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default)]
 pub struct Def {
     /// Field name -> type, as written in the table.
-    #[serde(default)]
     f: HashMap<String, String>,
     /// Required in every version that has the field.
-    #[serde(default)]
     r: Vec<String>,
     /// Required only in these versions (indexes into the version list).
-    #[serde(default)]
     rv: HashMap<String, [usize; 2]>,
     /// List fields' merge keys.
-    #[serde(default)]
     k: HashMap<String, Vec<String>>,
     /// Fields that exist only in these versions.
-    #[serde(default)]
     v: HashMap<String, [usize; 2]>,
     /// Allowed values of string fields (of each item, for lists).
-    #[serde(default)]
     e: HashMap<String, Vec<String>>,
 }
 
@@ -125,19 +109,93 @@ pub struct Schema {
     defs: HashMap<String, Def>,
 }
 
-static SCHEMA: LazyLock<Schema> = LazyLock::new(|| {
-    let raw: Raw = serde_json::from_str(TABLE).expect("the generated schema table is valid");
-    Schema {
-        versions: raw
-            .versions
-            .iter()
-            .map(|v| KubeVersion::parse(v).expect("versions in the table are versions"))
-            .collect(),
-        kinds: raw.kinds,
-        kind_versions: raw.kind_versions,
-        defs: raw.defs,
+static SCHEMA: LazyLock<Schema> = LazyLock::new(|| read(TABLE));
+
+/// Reads the line form of the table (see `build.rs`, which checked it as it wrote it).
+fn read(table: &str) -> Schema {
+    const VALID: &str = "the generated schema table is valid";
+    let range = |from: &str, to: &str| -> [usize; 2] {
+        [from.parse().expect(VALID), to.parse().expect(VALID)]
+    };
+    let list = |items: &str| -> Vec<String> {
+        if items.is_empty() {
+            Vec::new()
+        } else {
+            items.split(',').map(String::from).collect()
+        }
+    };
+    let mut lines = table.lines();
+    let versions = lines
+        .next()
+        .expect(VALID)
+        .split(' ')
+        .map(|v| KubeVersion::parse(v).expect("versions in the table are versions"))
+        .collect();
+    let mut kinds = HashMap::new();
+    for line in lines.by_ref().take_while(|l| !l.is_empty()) {
+        let (kind, def) = line.split_once(' ').expect(VALID);
+        kinds.insert(kind.to_string(), def.to_string());
     }
-});
+    let mut kind_versions = HashMap::new();
+    for line in lines.by_ref().take_while(|l| !l.is_empty()) {
+        let mut parts = line.split(' ');
+        let (Some(kind), Some(from), Some(to)) = (parts.next(), parts.next(), parts.next()) else {
+            panic!("{VALID}");
+        };
+        kind_versions.insert(kind.to_string(), range(from, to));
+    }
+    let mut defs = HashMap::new();
+    let mut current: Option<(&str, Def)> = None;
+    for line in lines {
+        if let Some(name) = line.strip_prefix('=') {
+            if let Some((done, def)) = current.replace((name, Def::default())) {
+                defs.insert(done.to_string(), def);
+            }
+            continue;
+        }
+        let def = &mut current.as_mut().expect(VALID).1;
+        if let Some(required) = line.strip_prefix('!') {
+            def.r = required.split(' ').map(String::from).collect();
+        } else if let Some(rest) = line.strip_prefix('?') {
+            let mut parts = rest.split(' ');
+            let (Some(field), Some(from), Some(to)) = (parts.next(), parts.next(), parts.next())
+            else {
+                panic!("{VALID}");
+            };
+            def.rv.insert(field.to_string(), range(from, to));
+        } else {
+            let mut parts = line.split(' ');
+            let (Some(field), Some(ty)) = (parts.next(), parts.next()) else {
+                panic!("{VALID}");
+            };
+            def.f.insert(field.to_string(), ty.to_string());
+            for part in parts {
+                match part.split_once(':') {
+                    Some(("v", versions)) => {
+                        let (from, to) = versions.split_once(':').expect(VALID);
+                        def.v.insert(field.to_string(), range(from, to));
+                    }
+                    Some(("k", keys)) => {
+                        def.k.insert(field.to_string(), list(keys));
+                    }
+                    Some(("e", values)) => {
+                        def.e.insert(field.to_string(), list(values));
+                    }
+                    _ => panic!("{VALID}"),
+                }
+            }
+        }
+    }
+    if let Some((done, def)) = current {
+        defs.insert(done.to_string(), def);
+    }
+    Schema {
+        versions,
+        kinds,
+        kind_versions,
+        defs,
+    }
+}
 
 /// The table, read on first use.
 pub fn schema() -> &'static Schema {
@@ -275,6 +333,68 @@ impl Schema {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_line_form_holds_everything_the_engine_reads_from_the_json_table() {
+        let json: serde_json::Value =
+            serde_json::from_str(include_str!("../schema/kubernetes.json")).unwrap();
+        let s = schema();
+        let strings = |v: &serde_json::Value| -> Vec<String> {
+            v.as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_str().unwrap().to_string())
+                .collect()
+        };
+        let pair = |v: &serde_json::Value| -> [usize; 2] {
+            [0, 1].map(|i| v[i].as_u64().unwrap() as usize)
+        };
+        let versions: Vec<KubeVersion> = strings(&json["versions"])
+            .iter()
+            .map(|v| KubeVersion::parse(v).unwrap())
+            .collect();
+        assert_eq!(s.versions, versions);
+        let kinds = json["kinds"].as_object().unwrap();
+        assert_eq!(s.kinds.len(), kinds.len());
+        for (kind, def) in kinds {
+            assert_eq!(s.kinds[kind], def.as_str().unwrap());
+        }
+        let kind_versions = json["kindVersions"].as_object().unwrap();
+        assert_eq!(s.kind_versions.len(), kind_versions.len());
+        for (kind, range) in kind_versions {
+            assert_eq!(s.kind_versions[kind], pair(range));
+        }
+        let defs = json["defs"].as_object().unwrap();
+        assert_eq!(s.defs.len(), defs.len());
+        let empty = serde_json::Value::Object(Default::default());
+        for (name, def) in defs {
+            let ours = &s.defs[name];
+            let part = |key: &str| def.get(key).unwrap_or(&empty).as_object().unwrap();
+            let same_map = |key: &str, ours_len: usize| assert_eq!(ours_len, part(key).len());
+            same_map("f", ours.f.len());
+            same_map("rv", ours.rv.len());
+            same_map("k", ours.k.len());
+            same_map("v", ours.v.len());
+            same_map("e", ours.e.len());
+            for (field, ty) in part("f") {
+                assert_eq!(ours.f[field], ty.as_str().unwrap(), "{name}.{field}");
+            }
+            for (field, range) in part("rv") {
+                assert_eq!(ours.rv[field], pair(range), "{name}.{field}");
+            }
+            for (field, range) in part("v") {
+                assert_eq!(ours.v[field], pair(range), "{name}.{field}");
+            }
+            for (field, keys) in part("k") {
+                assert_eq!(ours.k[field], strings(keys), "{name}.{field}");
+            }
+            for (field, values) in part("e") {
+                assert_eq!(ours.e[field], strings(values), "{name}.{field}");
+            }
+            let required = def.get("r").map(strings).unwrap_or_default();
+            assert_eq!(ours.r, required, "{name}");
+        }
+    }
 
     #[test]
     fn the_table_reads_and_knows_the_common_kinds() {

@@ -5,6 +5,7 @@
 mod parse;
 mod scalar;
 mod tree;
+mod value_de;
 
 pub use parse::{parse_region, parse_stream, split_documents, Document, SyntaxError, MAX_DEPTH};
 pub use scalar::{resolve_plain, ScalarValue};
@@ -19,15 +20,17 @@ pub const MAX_EXPANDED_NODES: usize = 200_000;
 #[derive(Debug, PartialEq)]
 pub enum TypedError {
     TooLarge,
-    Shape(String),
+    /// The node does not have the type's shape.
+    Shape,
 }
 
-/// Reads a node as a typed Kubernetes struct (through serde_yaml, with YAML 1.1 scalars
-/// already resolved as the API server resolves them).
+/// Reads a node as a typed Kubernetes struct (through a serde_yaml value, with YAML 1.1
+/// scalars already resolved as the API server resolves them). The reading follows
+/// `serde_yaml::from_value`; why a read fails is not kept (see [`value_de::Refused`]).
 pub fn typed<T: DeserializeOwned>(node: &Node) -> Result<T, TypedError> {
     let mut budget = MAX_EXPANDED_NODES;
     let value = to_value(node, &mut budget).ok_or(TypedError::TooLarge)?;
-    serde_yaml::from_value(value).map_err(|e| TypedError::Shape(e.to_string()))
+    value_de::from_value(value).map_err(|_| TypedError::Shape)
 }
 
 fn to_value(node: &Node, budget: &mut usize) -> Option<serde_yaml::Value> {
