@@ -11,11 +11,29 @@ fn fragments_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fragments")
 }
 
+/// What an expected finding must say beyond its rule and line: whether it patches a manifest
+/// of the paste (and where), and which container it names.
+#[derive(Debug, Default, Clone)]
+struct Tie {
+    /// `fix`: it has a fix; `fix@12-20`: every edit of it lies on lines 12 to 20; `nofix`: it
+    /// has none (the paste does not say which manifest it is about).
+    fix: Option<Option<(u32, u32)>>,
+    no_fix: bool,
+    /// `container=api`.
+    container: Option<String>,
+}
+
+fn span(text: &str) -> (u32, u32) {
+    let (a, b) = text.split_once('-').unwrap_or((text, text));
+    (a.parse().unwrap(), b.parse().unwrap())
+}
+
 #[derive(Debug)]
 enum Expect {
     Rule {
         rule: String,
         lines: (u32, u32),
+        tie: Tie,
     },
     None,
     /// `known-gap: why`: the engine does not diagnose this case yet. It counts against the
@@ -43,10 +61,26 @@ fn parse_expect(text: &str) -> Vec<Expect> {
         let span = words
             .next()
             .unwrap_or_else(|| panic!("`{line}`: a rule needs its line"));
-        let (a, b) = span.split_once('-').unwrap_or((span, span));
+        let mut tie = Tie::default();
+        for word in words {
+            match word {
+                "fix" => tie.fix = Some(None),
+                "nofix" => tie.no_fix = true,
+                _ => {
+                    if let Some(lines) = word.strip_prefix("fix@") {
+                        tie.fix = Some(Some(self::span(lines)));
+                    } else if let Some(name) = word.strip_prefix("container=") {
+                        tie.container = Some(name.to_string());
+                    } else {
+                        panic!("`{line}`: unknown `{word}`");
+                    }
+                }
+            }
+        }
         out.push(Expect::Rule {
             rule,
-            lines: (a.parse().unwrap(), b.parse().unwrap()),
+            lines: self::span(span),
+            tie,
         });
     }
     out
@@ -75,6 +109,8 @@ struct Outcome {
     on_line: bool,
     problems: Vec<String>,
     known_gap: Option<String>,
+    /// Every finding, when `KUBECLINIC_FRAGMENTS_FINDINGS` asks for them.
+    details: Vec<String>,
 }
 
 fn run_case(path: &Path) -> Outcome {
@@ -114,7 +150,7 @@ fn run_case(path: &Path) -> Outcome {
     }
     let mut found = true;
     let mut on_line = true;
-    let mut wanted: Vec<(&str, (u32, u32))> = Vec::new();
+    let mut wanted: Vec<(&str, (u32, u32), &Tie)> = Vec::new();
     for expect in &expects {
         match expect {
             Expect::None => {
@@ -131,18 +167,18 @@ fn run_case(path: &Path) -> Outcome {
                     found = false;
                 }
             }
-            Expect::Rule { rule, lines } => wanted.push((rule.as_str(), *lines)),
+            Expect::Rule { rule, lines, tie } => wanted.push((rule.as_str(), *lines, tie)),
             Expect::KnownGap(_) => {}
         }
     }
     // The same rule may be listed with several acceptable lines.
-    let mut rules: Vec<&str> = wanted.iter().map(|(r, _)| *r).collect();
+    let mut rules: Vec<&str> = wanted.iter().map(|(r, _, _)| *r).collect();
     rules.dedup();
     for rule in rules {
         let spans: Vec<(u32, u32)> = wanted
             .iter()
-            .filter(|(r, _)| *r == rule)
-            .map(|(_, s)| *s)
+            .filter(|(r, _, _)| *r == rule)
+            .map(|(_, s, _)| *s)
             .collect();
         let of_rule: Vec<_> = loud.iter().filter(|f| f.rule == rule).collect();
         if of_rule.is_empty() {
@@ -165,8 +201,72 @@ fn run_case(path: &Path) -> Outcome {
             let got: Vec<u32> = of_rule.iter().map(|f| line_of(f.range.start)).collect();
             problems.push(format!("{rule} on line(s) {got:?}, expected {spans:?}"));
         }
+        // What the finding on its line must say about the manifest and the container.
+        for (_, lines, tie) in wanted.iter().filter(|(r, _, _)| *r == rule) {
+            let on: Vec<_> = of_rule
+                .iter()
+                .filter(|f| (lines.0..=lines.1).contains(&line_of(f.range.start)))
+                .collect();
+            if on.is_empty() {
+                continue;
+            }
+            let tied = on.iter().any(|f| {
+                let fix_ok = match (&tie.fix, &f.fix) {
+                    (None, _) => !(tie.no_fix && f.fix.is_some()),
+                    (Some(_), None) => false,
+                    (Some(None), Some(_)) => true,
+                    (Some(Some((a, b))), Some(fix)) => fix.edits.iter().all(|e| {
+                        (*a..=*b).contains(&line_of(e.range.start))
+                            && (*a..=*b).contains(&line_of(e.range.end))
+                    }),
+                };
+                let container_ok = tie
+                    .container
+                    .as_deref()
+                    .is_none_or(|c| f.container.as_deref() == Some(c));
+                fix_ok && container_ok
+            });
+            if !tied {
+                found = false;
+                let got: Vec<String> = on
+                    .iter()
+                    .map(|f| {
+                        let edits: Vec<u32> = f
+                            .fix
+                            .iter()
+                            .flat_map(|x| &x.edits)
+                            .map(|e| line_of(e.range.start))
+                            .collect();
+                        format!(
+                            "container {:?}, fix edits on lines {edits:?}",
+                            f.container.as_deref().unwrap_or("")
+                        )
+                    })
+                    .collect();
+                problems.push(format!(
+                    "{rule} on line {}: wanted {tie:?}, got {}",
+                    lines.0,
+                    got.join("; ")
+                ));
+            }
+        }
+    }
+    let mut details = Vec::new();
+    if std::env::var_os("KUBECLINIC_FRAGMENTS_FINDINGS").is_some() {
+        for f in &report.findings {
+            details.push(format!(
+                "       | {} {}@{}: {} [container {:?}; fix {:?}]",
+                f.severity.as_str(),
+                f.rule,
+                line_of(f.range.start),
+                f.message,
+                f.container,
+                f.fix.as_ref().map(|x| &x.title)
+            ));
+        }
     }
     Outcome {
+        details,
         found,
         on_line: on_line && found,
         problems,
@@ -181,9 +281,19 @@ fn run_case(path: &Path) -> Outcome {
 fn every_fragment_is_diagnosed() {
     let cases = cases();
     assert!(cases.len() >= 60, "only {} fragment cases", cases.len());
-    let verbose = std::env::var_os("KUBECLINIC_FRAGMENTS_REPORT").is_some();
+    let verbose = std::env::var_os("KUBECLINIC_FRAGMENTS_REPORT").is_some()
+        || std::env::var_os("KUBECLINIC_FRAGMENTS_FINDINGS").is_some();
     let (mut found, mut on_line) = (0, 0);
     let mut failures = Vec::new();
+    // `KUBECLINIC_FRAGMENTS_ONLY=dns-` checks only the cases whose path holds that text.
+    let only = std::env::var("KUBECLINIC_FRAGMENTS_ONLY").ok();
+    let cases: Vec<PathBuf> = cases
+        .into_iter()
+        .filter(|p| {
+            only.as_deref()
+                .is_none_or(|o| p.display().to_string().contains(o))
+        })
+        .collect();
     for path in &cases {
         let outcome = run_case(path);
         found += usize::from(outcome.found);
@@ -205,7 +315,7 @@ fn every_fragment_is_diagnosed() {
             if let Some(why) = &outcome.known_gap {
                 println!("       known gap: {why}");
             }
-            for p in &outcome.problems {
+            for p in outcome.problems.iter().chain(&outcome.details) {
                 println!("       {p}");
             }
         }

@@ -387,7 +387,7 @@ impl<'a> Workspace<'a> {
                 pods.push(ObservedPod { file, pod });
             }
         }
-        Self {
+        let mut ws = Self {
             parsed,
             objects,
             templates,
@@ -404,6 +404,60 @@ impl<'a> Workspace<'a> {
             template_labels: std::cell::OnceCell::new(),
             provided: std::cell::OnceCell::new(),
             references: std::cell::OnceCell::new(),
+        };
+        ws.name_fragment_containers();
+        ws
+    }
+
+    /// A pod row or a few describe fields show a container without its name: once the pod is
+    /// tied to a template of the set, the container is the template's container with the same
+    /// image, or its only one, so findings and fixes name it.
+    fn name_fragment_containers(&mut self) {
+        let mut names: Vec<(usize, usize, String)> = Vec::new();
+        for (p, observed) in self.pods.iter().enumerate() {
+            if !observed.pod.containers.iter().any(|c| c.name.is_empty()) {
+                continue;
+            }
+            let Some(template) = self.owner_template(&observed.pod) else {
+                continue;
+            };
+            for (c, container) in observed.pod.containers.iter().enumerate() {
+                if !container.name.is_empty() {
+                    continue;
+                }
+                let wanted = if container.init {
+                    ContainerKind::Init
+                } else {
+                    ContainerKind::Regular
+                };
+                let candidates: Vec<&Container> = self
+                    .containers_of(template)
+                    .filter(|m| m.kind == wanted && m.name.is_some())
+                    .collect();
+                let image = container.image.as_ref().map(|(i, _)| i.as_str());
+                let by_image = |same: &dyn Fn(&str, &str) -> bool| -> Vec<&Container> {
+                    candidates
+                        .iter()
+                        .copied()
+                        .filter(|m| {
+                            let written = m.node.get("image").and_then(Node::as_str);
+                            matches!((image, written), (Some(a), Some(b)) if same(a, b))
+                        })
+                        .collect()
+                };
+                let exact = by_image(&|a, b| a == b);
+                let repository = by_image(&|a, b| image_repository(a) == image_repository(b));
+                let pick = [exact, repository, candidates]
+                    .into_iter()
+                    .find(|list| list.len() == 1)
+                    .and_then(|list| list[0].name);
+                if let Some(name) = pick {
+                    names.push((p, c, name.to_string()));
+                }
+            }
+        }
+        for (p, c, name) in names {
+            self.pods[p].pod.containers[c].name = name;
         }
     }
 
@@ -548,10 +602,60 @@ impl<'a> Workspace<'a> {
                 return Some(i);
             }
         }
-        self.templates.iter().position(|t| {
+        let by_labels = self.templates.iter().position(|t| {
             let labels = t.label_pairs();
             same_namespace(t) && !labels.is_empty() && labels.iter().all(|l| pod.labels.contains(l))
-        })
+        });
+        if by_labels.is_some() || pod.name.is_some() || pod.controlled_by.is_some() {
+            return by_labels;
+        }
+        // A fragment that names no pod (a few describe fields, bare event rows): the template
+        // whose container has its image or its container's name, else the set's only one.
+        let workloads: Vec<usize> = (0..self.templates.len())
+            .filter(|&t| same_namespace(&self.templates[t]))
+            .collect();
+        let only = |pick: &dyn Fn(&Container) -> bool| -> Option<usize> {
+            let found: Vec<usize> = workloads
+                .iter()
+                .copied()
+                .filter(|&t| self.containers_of(t).any(pick))
+                .collect();
+            (found.len() == 1).then(|| found[0])
+        };
+        let images: Vec<&str> = pod
+            .containers
+            .iter()
+            .filter_map(|c| c.image.as_ref().map(|(i, _)| i.as_str()))
+            .collect();
+        fn written<'n>(c: &Container<'n>) -> Option<&'n str> {
+            c.node.get("image").and_then(Node::as_str)
+        }
+        let names: Vec<&str> = pod
+            .containers
+            .iter()
+            .map(|c| c.name.as_str())
+            .filter(|n| !n.is_empty())
+            .collect();
+        if !images.is_empty() {
+            let by_image =
+                only(&|c| written(c).is_some_and(|w| images.contains(&w))).or_else(|| {
+                    only(&|c| {
+                        written(c).is_some_and(|w| {
+                            images
+                                .iter()
+                                .any(|i| image_repository(i) == image_repository(w))
+                        })
+                    })
+                });
+            if by_image.is_some() {
+                return by_image;
+            }
+        }
+        if !names.is_empty() {
+            return only(&|c| c.name.is_some_and(|n| names.contains(&n)));
+        }
+        // An image no template runs belongs to a workload the set does not hold.
+        (images.is_empty() && workloads.len() == 1).then(|| workloads[0])
     }
 
     /// The manifest's container that a running pod's container `name` came from.
@@ -602,6 +706,16 @@ impl<'a> Workspace<'a> {
             .flatten()
             .copied()
             .find(|&i| self.objects[i].may_share_namespace(near))
+    }
+}
+
+/// `registry.local/web:1.4@sha256:...` -> `registry.local/web`: an image without its tag and
+/// digest.
+fn image_repository(image: &str) -> &str {
+    let image = image.split_once('@').map_or(image, |(name, _)| name);
+    match image.rsplit_once(':') {
+        Some((name, tag)) if !tag.contains('/') => name,
+        _ => image,
     }
 }
 

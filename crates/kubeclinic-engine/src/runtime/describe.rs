@@ -53,10 +53,25 @@ impl Describe {
         self.children(path).into_iter().find(|f| f.key == key)
     }
 
+    /// A top-level `Containers:` (or `Init Containers:`) whose containers show an image or a
+    /// state: only a pod's describe prints them so (workloads nest theirs under `Pod
+    /// Template:`), even when the paste lost the `Node:` and `IP:` lines.
+    fn shows_container_state(&self) -> bool {
+        ["Containers", "Init Containers"].iter().any(|section| {
+            self.children(&[section]).iter().any(|c| {
+                self.children(&[section, c.key.as_str()])
+                    .iter()
+                    .any(|f| matches!(f.key.as_str(), "Image" | "State" | "Container ID"))
+            })
+        })
+    }
+
     /// What kind of object this describes, from the fields only kubectl prints for it.
     pub fn kind(&self) -> &'static str {
         let has = |k: &str| self.top(k).is_some();
-        if has("Containers") && (has("Node") || has("IP") || has("QoS Class")) {
+        if has("Containers") && (has("Node") || has("IP") || has("QoS Class"))
+            || self.shows_container_state()
+        {
             "Pod"
         } else if has("Roles") || has("Taints") || has("Allocatable") {
             "Node"

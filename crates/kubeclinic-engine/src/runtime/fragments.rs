@@ -838,7 +838,54 @@ fn assemble(fields: Vec<(Field, String)>, events: Vec<Event>) -> Option<Describe
             });
         }
     }
+    crash_loop_from_back_off(&mut d);
     Some(d)
+}
+
+/// Kubelet's `Back-off restarting failed container api` says what the pod's describe would
+/// show above its events, `State: Waiting / Reason: CrashLoopBackOff`: a fragment that lost
+/// those lines gets them back, at the event's line, for a container that shows no state.
+fn crash_loop_from_back_off(d: &mut Describe) {
+    let named: Vec<(String, TextRange)> = d
+        .events
+        .iter()
+        .filter(|e| {
+            e.message
+                .starts_with("Back-off restarting failed container")
+        })
+        .map(|e| (container_named_in(&e.message).unwrap_or_default(), e.line))
+        .collect();
+    for (name, line) in named {
+        let section = "Containers";
+        let known = d.child(&[section], &name).is_some();
+        if known && d.child(&[section, &name], "State").is_some() {
+            continue;
+        }
+        // One unnamed container stands for the one the event names.
+        let unnamed = d.child(&[section], "").is_some() && d.children(&[section]).len() == 1;
+        let name = if !known && unnamed {
+            String::new()
+        } else {
+            name
+        };
+        if d.child(&[section, &name], "State").is_some() {
+            continue;
+        }
+        if d.top(section).is_none() {
+            d.fields.push(field(&[], section, "", line));
+        }
+        if d.child(&[section], &name).is_none() {
+            d.fields.push(field(&[section], &name, "", line));
+        }
+        d.fields
+            .push(field(&[section, &name], "State", "Waiting", line));
+        d.fields.push(field(
+            &[section, &name, "State"],
+            "Reason",
+            "CrashLoopBackOff",
+            line,
+        ));
+    }
 }
 
 /// The container an event names: `Started container api`, `container "api"`, `Container api

@@ -38,6 +38,29 @@ pub struct Observed {
     pub partial: bool,
 }
 
+impl Observed {
+    /// The namespace the command above a fragment named, for a pod the fragment shows
+    /// without one.
+    fn set_namespace(&mut self, namespace: &str) {
+        if self.namespace.is_some() {
+            return;
+        }
+        self.namespace = Some(namespace.to_string());
+        let at = self.describe.range;
+        self.describe.fields.insert(
+            0,
+            describe::Field {
+                path: Vec::new(),
+                key: "Namespace".into(),
+                value: namespace.to_string(),
+                line: at,
+                value_range: TextRange::empty(at.start),
+                indent: 0,
+            },
+        );
+    }
+}
+
 /// What a line of a paste was read as.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -186,6 +209,8 @@ pub fn read(text: &str) -> Runtime {
     let all = lines(text);
     let mut out = Runtime::default();
     let mut logs_context: (Option<String>, Option<String>) = (None, None);
+    // The namespace `-n` gave the last command: its output's rows do not print it.
+    let mut command_namespace: Option<String> = None;
     for region in &regions {
         let region_lines: Vec<Line> = all
             .iter()
@@ -208,7 +233,15 @@ pub fn read(text: &str) -> Runtime {
         match region.kind {
             RegionKind::Manifest => count_all(LineKind::Manifest),
             RegionKind::Fragment | RegionKind::PodTable => {
-                let fragment = fragments::read(&region_lines);
+                let mut fragment = fragments::read(&region_lines);
+                if let Some(namespace) = &command_namespace {
+                    for o in fragment.observed.iter_mut() {
+                        o.set_namespace(namespace);
+                    }
+                    for e in fragment.events.iter_mut() {
+                        e.namespace.get_or_insert_with(|| namespace.clone());
+                    }
+                }
                 for (range, kind) in &fragment.kinds {
                     out.reading.add(*kind);
                     if *kind == LineKind::Prose {
@@ -221,11 +254,9 @@ pub fn read(text: &str) -> Runtime {
             }
             RegionKind::Command => {
                 count_all(LineKind::Command);
-                logs_context = region_lines
-                    .iter()
-                    .find(|l| regions::is_command(&l.clean))
-                    .map(|l| logs_target(&l.clean))
-                    .unwrap_or_default();
+                let command = region_lines.iter().find(|l| regions::is_command(&l.clean));
+                logs_context = command.map(|l| logs_target(&l.clean)).unwrap_or_default();
+                command_namespace = command.and_then(|l| namespace_of(&l.clean));
             }
             RegionKind::Describe => {
                 count_all(LineKind::Describe);
@@ -241,7 +272,12 @@ pub fn read(text: &str) -> Runtime {
             }
             RegionKind::Events => {
                 count_all(LineKind::Events);
-                let (events, unread) = events::parse_table(&region_lines);
+                let (mut events, unread) = events::parse_table(&region_lines);
+                if let Some(namespace) = &command_namespace {
+                    for e in events.iter_mut() {
+                        e.namespace.get_or_insert_with(|| namespace.clone());
+                    }
+                }
                 out.events.extend(events);
                 out.unread.extend(unread);
             }
@@ -261,15 +297,32 @@ pub fn read(text: &str) -> Runtime {
             }
         }
     }
-    // A pod shown whole by a describe is not shown again by its row in a pod table.
-    let whole: Vec<Option<String>> = out
-        .observed
-        .iter()
-        .filter(|o| !o.partial && o.name.is_some())
-        .map(|o| o.name.clone())
-        .collect();
-    out.observed
-        .retain(|o| !o.partial || o.name.is_none() || !whole.contains(&o.name));
+    // A pod shown whole by a describe is not shown again by its row in a pod table; the
+    // events a fragment of it holds (a describe cut in two by the paste) join the whole one.
+    let mut shown_whole = vec![false; out.observed.len()];
+    for (i, flag) in shown_whole.iter_mut().enumerate() {
+        let part = &out.observed[i];
+        if !part.partial || part.name.is_none() {
+            continue;
+        }
+        let Some(whole) = out
+            .observed
+            .iter()
+            .position(|o| !o.partial && o.kind == part.kind && o.name == part.name)
+        else {
+            continue;
+        };
+        *flag = true;
+        let events = part.describe.events.clone();
+        let into = &mut out.observed[whole].describe.events;
+        for event in events {
+            if !into.iter().any(|e| e.line == event.line) {
+                into.push(event);
+            }
+        }
+    }
+    let mut flags = shown_whole.into_iter();
+    out.observed.retain(|_| !flags.next().unwrap_or(false));
     out.group_pod_events();
     out.reading.unread = out.unread.len();
     out.reading.describe = out.reading.describe.saturating_sub(
@@ -337,6 +390,30 @@ pub fn get_pod_target(command: &str) -> Option<(&str, Option<&str>)> {
         i += 1;
     }
     Some((pod?, namespace))
+}
+
+/// `kubectl get pods -n shop` -> `shop`: the namespace a kubectl command asks about, when it
+/// names one (`-A` asks about all of them).
+fn namespace_of(command: &str) -> Option<String> {
+    let words: Vec<&str> = command.split_whitespace().collect();
+    let mut i = 0;
+    while i < words.len() {
+        let w = words[i];
+        if w == "|" {
+            break;
+        }
+        if w == "-n" || w == "--namespace" {
+            return words.get(i + 1).map(|n| n.to_string());
+        }
+        if let Some(n) = w
+            .strip_prefix("--namespace=")
+            .or_else(|| w.strip_prefix("-n="))
+        {
+            return Some(n.to_string());
+        }
+        i += 1;
+    }
+    None
 }
 
 /// `kubectl logs web-1 -c app --previous` -> (`web-1`, `app`).

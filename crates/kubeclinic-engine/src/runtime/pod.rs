@@ -281,6 +281,16 @@ impl<'a> PodView<'a> {
         }
     }
 
+    /// `Container api of pod web-1` to open a message; `The container of pod web-1` when the
+    /// paste does not name it (a pod table row).
+    pub fn container_label(&self, container: &str) -> String {
+        if container.is_empty() {
+            format!("The container of {}", self.label())
+        } else {
+            format!("Container {container} of {}", self.label())
+        }
+    }
+
     pub fn container(&self, name: &str) -> Option<&ContainerView> {
         self.containers.iter().find(|c| c.name == name)
     }

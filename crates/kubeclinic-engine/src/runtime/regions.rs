@@ -111,12 +111,61 @@ pub fn is_command(clean: &str) -> bool {
         .find_map(|p| t.find(p).filter(|&i| i < 60).map(|i| &t[i + p.len()..]));
     let after_prompt = after_prompt.or_else(|| windows_prompt(t));
     let command = after_prompt.unwrap_or(t);
-    let first = command.split_whitespace().next().unwrap_or("");
-    matches!(
+    let mut words = command.split_whitespace();
+    let first = words.next().unwrap_or("");
+    let tool = matches!(
         first,
         "kubectl" | "k" | "oc" | "helm" | "minikube" | "kind" | "docker" | "stern"
-    ) && (after_prompt.is_some() || first == "kubectl")
+    );
+    // Without a prompt, `kubectl says "0/1 nodes are available..."` is a sentence: a command
+    // goes on with a subcommand or a flag.
+    tool && (after_prompt.is_some()
+        || first == "kubectl"
+            && words
+                .next()
+                .is_none_or(|w| w.starts_with('-') || KUBECTL_COMMANDS.contains(&w)))
 }
+
+/// kubectl's subcommands, which follow `kubectl` in a command line.
+const KUBECTL_COMMANDS: &[&str] = &[
+    "get",
+    "describe",
+    "logs",
+    "apply",
+    "create",
+    "delete",
+    "edit",
+    "patch",
+    "replace",
+    "run",
+    "exec",
+    "top",
+    "rollout",
+    "scale",
+    "set",
+    "label",
+    "annotate",
+    "explain",
+    "events",
+    "debug",
+    "port-forward",
+    "expose",
+    "auth",
+    "config",
+    "cluster-info",
+    "version",
+    "cordon",
+    "uncordon",
+    "drain",
+    "taint",
+    "wait",
+    "diff",
+    "kustomize",
+    "attach",
+    "cp",
+    "api-resources",
+    "proxy",
+];
 
 /// What follows `C:\\Users\\me>` or `PS C:\\work>`: cmd.exe's and PowerShell's prompts.
 fn windows_prompt(t: &str) -> Option<&str> {

@@ -160,9 +160,8 @@ impl Rule for CommandNotFound {
             file,
             range,
             message: format!(
-                "Container {} of {} cannot start: {what}{evidence}",
-                state.container,
-                observed.pod.label()
+                "{} cannot start: {what}{evidence}",
+                observed.pod.container_label(&state.container)
             ),
             why: "The process never starts, so Kubernetes retries it with growing back-off and the pod stays unavailable.".into(),
             help: Some(help),

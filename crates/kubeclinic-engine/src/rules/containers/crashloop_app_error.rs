@@ -138,10 +138,14 @@ impl Rule for CrashloopAppError {
                 out.push(Crash {
                     pod: Some(index),
                     pod_name: observed.pod.name.map(String::from),
-                    container: Some(container.name.clone()),
+                    // A pod row does not name its container.
+                    container: Some(container.name.clone()).filter(|n| !n.is_empty()),
                     code,
                     restarts: container.restarts,
-                    state_at: ended(container).map(|s| (observed.file, s.range)),
+                    // A pod row shows only `CrashLoopBackOff`: its STATUS cell proves it.
+                    state_at: ended(container)
+                        .or(container.state.as_ref())
+                        .map(|s| (observed.file, s.range)),
                     cause: fatal_line(&logs).or_else(|| said_on_exit(ws, index, container)),
                     looping: waiting || (container.restarts > 0 && container.ready != Some(true)),
                     failed: container

@@ -5,6 +5,7 @@ pub mod crashloop_app_error;
 pub mod evicted;
 pub mod liveness_probe_failing;
 pub mod oom_killed;
+pub mod pod_stuck;
 pub mod probes;
 pub mod readiness_probe_failing;
 pub mod run_as_non_root_violation;
@@ -22,6 +23,7 @@ pub const RULES: &[RuleEntry] = &[
     RuleEntry::of::<evicted::Evicted>(),
     RuleEntry::of::<run_as_non_root_violation::RunAsNonRootViolation>(),
     RuleEntry::of::<crashloop_app_error::CrashloopAppError>(),
+    RuleEntry::of::<pod_stuck::PodStuck>(),
 ];
 
 /// Each crash is reported once, by the rule that names its root cause.

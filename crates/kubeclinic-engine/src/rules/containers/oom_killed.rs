@@ -132,9 +132,8 @@ impl Rule for OomKilled {
             file: observed.file,
             range: state.range,
             message: format!(
-                "Container {} of {} was killed for using more memory than allowed (OOMKilled, exit code 137){restarts}; {limit}",
-                state.container,
-                observed.pod.label()
+                "{} was killed for using more memory than allowed (OOMKilled, exit code 137){restarts}; {limit}",
+                observed.pod.container_label(&state.container)
             ),
             why: if state.looping {
                 "Each time it reaches the limit the kernel kills it and Kubernetes restarts it with growing back-off: the pod crash-loops and serves nothing while down."

@@ -200,9 +200,8 @@ impl Rule for RunAsNonRootViolation {
             file: state.file,
             range: state.range,
             message: format!(
-                "Container {} of {} is not created: {what}",
-                state.container,
-                pod.label()
+                "{} is not created: {what}",
+                pod.container_label(&state.container)
             ),
             why: "The kubelet refuses to create the container (CreateContainerConfigError), so the pod never runs.".into(),
             help: Some(help),

@@ -79,6 +79,17 @@ fn port_word(text: &str) -> Option<u16> {
     digits.parse().ok()
 }
 
+/// What the C library's resolver (glibc, musl, macOS) says when `getaddrinfo` fails, as
+/// clients quote it after the host they tried.
+const RESOLVER_ERRORS: [&str; 6] = [
+    "name or service not known",
+    "temporary failure in name resolution",
+    "name does not resolve",
+    "nodename nor servname provided",
+    "no address associated with hostname",
+    "try again",
+];
+
 /// Reads a failed name lookup from `line`.
 pub fn lookup_failure(line: &LogLine) -> Option<LookupFailure> {
     let text = &line.text;
@@ -102,7 +113,39 @@ pub fn lookup_failure(line: &LogLine) -> Option<LookupFailure> {
             });
         }
     }
-    let temporary = lower.contains("temporary failure");
+    let temporary = lower.contains("temporary failure")
+        || lower.contains("eai_again")
+        || lower.contains("try again");
+    // Forms that name the host whatever went wrong with it: a resolver's words must follow.
+    let resolver_said = RESOLVER_ERRORS.iter().any(|w| lower.contains(w));
+    let named_anyway: [(&str, &[char]); 4] = [
+        // redis-py: `Error -2 connecting to redis-master:6379. Name or service not known.`
+        (" connecting to ", &[':']),
+        // aiohttp: `Cannot connect to host api:443 ssl:default [Name or service not known]`.
+        ("Cannot connect to host ", &[':']),
+        // urllib3 before 2: `HTTPConnectionPool(host='api', port=80): Max retries exceeded`.
+        ("(host='", &['\'']),
+        // MySQL clients: `Unknown MySQL server host 'db' (-2)`.
+        ("Unknown MySQL server host '", &['\'']),
+    ];
+    if resolver_said || lower.contains("unknown mysql server host") {
+        let found = named_anyway.iter().find_map(|(marker, ends)| {
+            let at = text.find(marker)? + marker.len();
+            let host: String = text[at..]
+                .chars()
+                .take_while(|c| !c.is_whitespace() && !ends.contains(c))
+                .collect();
+            let host = host.trim_end_matches('.').to_string();
+            is_hostname(&host).then_some(host)
+        });
+        if let Some(host) = found {
+            return Some(LookupFailure {
+                line: line.line,
+                host,
+                timeout: temporary,
+            });
+        }
+    }
     // (what precedes the host, what ends it besides white space, whether DNS timed out)
     let forms: [(&str, &[char], bool); 5] = [
         // Python urllib3: `Failed to resolve 'api.example.com' ([Errno -3] Temporary failure ...)`.
@@ -181,10 +224,23 @@ mod tests {
             ("Error: getaddrinfo ENOTFOUND redis-master", "redis-master", false),
             ("java.net.UnknownHostException: kafka-0.kafka", "kafka-0.kafka", false),
             ("psycopg2.OperationalError: could not translate host name \"db\" to address: Name or service not known", "db", false),
+            ("redis.exceptions.ConnectionError: Error -2 connecting to redis-master:6379. Name or service not known.", "redis-master", false),
+            ("redis.exceptions.ConnectionError: Error -3 connecting to redis-master:6379. Temporary failure in name resolution.", "redis-master", true),
+            ("redis.exceptions.ConnectionError: Error -2 connecting to cache.shop.svc.cluster.local:6379. Name does not resolve.", "cache.shop.svc.cluster.local", false),
+            ("aiohttp.client_exceptions.ClientConnectorError: Cannot connect to host billing-api:8080 ssl:default [Name or service not known]", "billing-api", false),
+            ("requests.exceptions.ConnectionError: HTTPConnectionPool(host='search', port=9200): Max retries exceeded with url: / (Caused by NewConnectionError('<urllib3.connection.HTTPConnection object at 0x7f3c>: Failed to establish a new connection: [Errno -2] Name or service not known'))", "search", false),
+            ("ERROR 2005 (HY000): Unknown MySQL server host 'mysql-primary' (-2)", "mysql-primary", false),
         ];
         for (text, host, timeout) in cases {
             let l = lookup_failure(&log(text)).unwrap_or_else(|| panic!("{text}"));
             assert_eq!((l.host.as_str(), l.timeout), (host, timeout), "{text}");
+        }
+        for text in [
+            "redis.exceptions.ConnectionError: Error 111 connecting to cache:6379. Connection refused.",
+            "INFO resolved kafka-0.kafka-headless to 10.244.1.7 after connecting to the seed",
+            "socket.gaierror: [Errno -2] Name or service not known",
+        ] {
+            assert_eq!(lookup_failure(&log(text)), None, "{text}");
         }
     }
 }

@@ -1,10 +1,11 @@
 use k8s_openapi::api::networking::v1::NetworkPolicy;
 
 use crate::declare_rule;
-use crate::diagnostic::{Applicability, Diagnostic, Edit, FileId, Fix};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, FileId, Fix, Related};
 use crate::model::Workspace;
 use crate::rule::Rule;
 use crate::similarity::edit_distance;
+use crate::text::TextRange;
 use crate::yaml::{self, scalar_content_range, Node};
 
 use super::connection_errors::{lookup_failure, LookupFailure};
@@ -36,7 +37,8 @@ declare_rule! {
     ///
     /// ## Fix safety
     /// Unsafe: when the set has a Service whose name is close to the failing one, or the same
-    /// name in another namespace, the fix rewrites the host in the env values that hold it.
+    /// name in another namespace, the fix rewrites the host in the env values and ConfigMap
+    /// values that hold it.
     pub struct DnsResolutionFailure {
         id: "dns-resolution-failure",
         category: Networking,
@@ -71,12 +73,10 @@ impl Rule for DnsResolutionFailure {
             {
                 continue;
             }
-            let meant = if failure.timeout {
-                None
-            } else {
-                closest_service(ws, &failure.host)
-            };
-            let blocking_policy = if failure.timeout {
+            // A resolver that gave up (`Temporary failure in name resolution`) on a name one
+            // letter from a Service of the set most likely asked for a name that no one serves.
+            let meant = closest_service(ws, &failure.host);
+            let blocking_policy = if failure.timeout && meant.is_none() {
                 dns_blocking_policy(ws)
             } else {
                 None
@@ -99,7 +99,7 @@ impl Rule for DnsResolutionFailure {
             .as_ref()
             .map(|p| format!("Pod {p}"))
             .unwrap_or_else(|| "The application".into());
-        let (message, help) = if state.failure.timeout {
+        let (message, help) = if state.failure.timeout && state.meant.is_none() {
             (
                 format!("{who} could not resolve {host}: the DNS server did not answer"),
                 match &state.blocking_policy {
@@ -130,34 +130,10 @@ impl Rule for DnsResolutionFailure {
 
     fn fix<'a>(ws: &Workspace<'a>, state: &FailedLookup) -> Option<Fix> {
         let (name, dns) = state.meant.as_ref()?;
-        let host = &state.failure.host;
-        let mut edits = Vec::new();
-        for container in &ws.containers {
-            let file = ws.objects[container.object].file;
-            for env in container
-                .node
-                .get("env")
-                .map(Node::items)
-                .unwrap_or_default()
-            {
-                let Some(value) = env.get("value") else {
-                    continue;
-                };
-                let Some(text) = value.as_str() else { continue };
-                let Some(at) = find_host(text, host) else {
-                    continue;
-                };
-                let content = scalar_content_range(value, ws.text(file))?;
-                edits.push(Edit::replace(
-                    file,
-                    crate::text::TextRange::new(
-                        content.start + at,
-                        content.start + at + host.len(),
-                    ),
-                    dns.clone(),
-                ));
-            }
-        }
+        let edits: Vec<Edit> = written_at(ws, &state.failure.host)
+            .into_iter()
+            .map(|place| Edit::replace(place.file, place.range, dns.clone()))
+            .collect();
         (!edits.is_empty()).then(|| {
             Fix::new(
                 format!("Use Service {name} ({dns})"),
@@ -166,6 +142,77 @@ impl Rule for DnsResolutionFailure {
             )
         })
     }
+
+    fn related<'a>(ws: &Workspace<'a>, state: &FailedLookup) -> Vec<Related> {
+        written_at(ws, &state.failure.host)
+            .into_iter()
+            .map(|place| Related {
+                file: place.file,
+                range: place.range,
+                message: format!(
+                    "{} names {} in {}",
+                    place.owner, state.failure.host, place.key
+                ),
+            })
+            .collect()
+    }
+}
+
+/// Where the manifests of the set write a host: an env value of a container, a ConfigMap's
+/// value.
+struct Written {
+    file: FileId,
+    /// The host's bytes inside the value.
+    range: TextRange,
+    /// `Deployment api`, `ConfigMap api-config`.
+    owner: String,
+    /// The env variable or the ConfigMap key.
+    key: String,
+}
+
+fn written_at(ws: &Workspace, host: &str) -> Vec<Written> {
+    let mut values: Vec<(usize, &str, &Node)> = Vec::new();
+    for container in &ws.containers {
+        for env in container
+            .node
+            .get("env")
+            .map(Node::items)
+            .unwrap_or_default()
+        {
+            if let (Some(key), Some(value)) =
+                (env.get("name").and_then(Node::as_str), env.get("value"))
+            {
+                values.push((container.object, key, value));
+            }
+        }
+    }
+    for &index in ws.indexes_of_kind("ConfigMap") {
+        let data = ws.objects[index].node.get("data");
+        for (key, _, entry) in data.map(Node::string_map).unwrap_or_default() {
+            values.push((index, key, &entry.value));
+        }
+    }
+    let mut out = Vec::new();
+    for (object, key, value) in values {
+        let object = &ws.objects[object];
+        if object.is_live() {
+            continue;
+        }
+        let Some(text) = value.as_str() else { continue };
+        let Some(at) = find_host(text, host) else {
+            continue;
+        };
+        let Some(content) = scalar_content_range(value, ws.text(object.file)) else {
+            continue;
+        };
+        out.push(Written {
+            file: object.file,
+            range: TextRange::new(content.start + at, content.start + at + host.len()),
+            owner: object.display(),
+            key: key.to_string(),
+        });
+    }
+    out
 }
 
 /// `host` as a whole host name inside `text` (`postgres://u@db:5432` has `db`).

@@ -147,7 +147,17 @@ impl Rule for InsufficientResources {
         let reading = &state.reading;
         let template = state.template_to_fix(ws)?;
         let object = ws.object_of(&ws.templates[template]);
-        let described = state.subject.pod.map(|i| &ws.pods[i].pod.containers);
+        // A pod seen only through its events or a table row shows no requests: the
+        // manifest's are the ones the scheduler read.
+        let seen = state.subject.pod.map(|i| &ws.pods[i].pod);
+        let described = seen
+            .filter(|p| {
+                !p.partial
+                    || p.containers
+                        .iter()
+                        .any(|c| !c.requests.is_empty() || !c.limits.is_empty())
+            })
+            .map(|p| &p.containers);
         let mut edits = Vec::new();
         let mut changes = Vec::new();
         for resource in short_resources(reading) {
@@ -193,7 +203,7 @@ impl Rule for InsufficientResources {
                     ),
                 ),
                 // Halving is a guess; without a node describe nothing better is known.
-                None if described.is_some() => (largest / 2.0, "half of it".to_string()),
+                None if seen.is_some() => (largest / 2.0, "half of it".to_string()),
                 None => continue,
             };
             let target = round_down(resource, target);
