@@ -103,3 +103,33 @@ if [ "${1:-}" = "browser" ]; then
     cp "$kc_lock" "$kc_stamp"
   fi
 fi
+
+# CLI tests: Microsoft's SARIF validator, reinstalled whenever its lock file changed since the
+# last install.
+if [ "${1:-}" = "browser" ]; then
+  kc_cli_lock="$KC_ROOT/tests/cli-tools/package-lock.json"
+  kc_cli_stamp="$KC_ROOT/tests/cli-tools/node_modules/.installed-lock.json"
+  if ! cmp -s "$kc_cli_lock" "$kc_cli_stamp"; then
+    say "installing CLI test tools (SARIF validator)"
+    (cd "$KC_ROOT/tests/cli-tools" && npm ci --no-audit --no-fund --silent) \
+      || die "npm ci in tests/cli-tools failed."
+    cp "$kc_cli_lock" "$kc_cli_stamp"
+  fi
+fi
+
+# The editor: CodeMirror 6 from npm, bundled into web/js/editor.bundle.js, which the web
+# crate binds (every build of it, native or wasm, reads the file). Dependencies are
+# reinstalled when their lock file changed; the bundle is rebuilt when a source is newer.
+kc_editor="$KC_ROOT/web/editor"
+kc_editor_stamp="$kc_editor/node_modules/.installed-lock.json"
+if ! cmp -s "$kc_editor/package-lock.json" "$kc_editor_stamp"; then
+  say "installing the editor's npm packages (CodeMirror 6, esbuild)"
+  (cd "$kc_editor" && npm ci --no-audit --no-fund --silent) || die "npm ci in web/editor failed."
+  cp "$kc_editor/package-lock.json" "$kc_editor_stamp"
+  rm -f "$KC_ROOT/web/js/editor.bundle.js"
+fi
+kc_bundle="$KC_ROOT/web/js/editor.bundle.js"
+if [ ! -f "$kc_bundle" ] || [ -n "$(find "$kc_editor/index.js" "$kc_editor/build.mjs" "$kc_editor/package-lock.json" -newer "$kc_bundle")" ]; then
+  say "bundling the editor"
+  node "$kc_editor/build.mjs" || die "bundling web/editor failed."
+fi

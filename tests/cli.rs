@@ -1,6 +1,8 @@
-//! The `kubeclinic` command line: exit codes, JSON contract, fix output.
+//! The `kubeclinic` command line: exit codes, the JSON contract, the CI formats (SARIF checked
+//! by Microsoft's validator, GitHub workflow commands, JUnit), fix output and folder walks.
 
 use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 const EXAMPLE: &str = concat!(
@@ -21,7 +23,13 @@ const LOCALHOST: &str = concat!(
 );
 
 fn kubeclinic(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    kubeclinic_in(Path::new("."), args, stdin)
+}
+
+/// Runs `kubeclinic` in `dir`, as CI runs it in the checkout.
+fn kubeclinic_in(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_kubeclinic"))
+        .current_dir(dir)
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -38,6 +46,27 @@ fn kubeclinic(args: &[&str], stdin: Option<&[u8]>) -> Output {
 
 fn stdout(output: &Output) -> String {
     String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+/// A fresh folder of its own for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("kubeclinic-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Writes `files` (relative path, text) below `dir`.
+fn lay_out(dir: &Path, files: &[(&str, &str)]) {
+    for (path, text) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
 }
 
 #[test]
@@ -347,4 +376,485 @@ fn rule_options_reach_their_rule() {
         Some(text.as_bytes()),
     );
     assert_eq!(out.status.code(), Some(2));
+}
+
+/// Microsoft's SARIF validator, installed by `scripts/bootstrap.sh` from `tests/cli-tools`.
+const SARIF_VALIDATOR: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../tests/cli-tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
+);
+
+/// Validates a SARIF file with GitHub's and the SARIF specification's rules and returns the
+/// validator's error-level results (`rule: message`). None when the validator is not
+/// installed outside CI; in CI a missing validator fails the test.
+fn sarif_errors(log: &Path) -> Option<Vec<String>> {
+    if !Path::new(SARIF_VALIDATOR).is_file() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "the SARIF validator is missing: `source scripts/bootstrap.sh` installs it"
+        );
+        eprintln!("skipped SARIF validation: the validator is not installed (`source scripts/bootstrap.sh` installs it)");
+        return None;
+    }
+    let verdict = log.with_extension("validation.sarif");
+    let _ = std::fs::remove_file(&verdict);
+    let run = Command::new(SARIF_VALIDATOR)
+        .args(["validate", "--rule-kind", "Gh;Sarif", "--output"])
+        .arg(&verdict)
+        .arg(log)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "the validator failed: {}",
+        String::from_utf8_lossy(&run.stdout)
+    );
+    let verdict: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&verdict).unwrap()).unwrap();
+    let run = &verdict["runs"][0];
+    assert_eq!(
+        run["invocations"][0]["executionSuccessful"], true,
+        "{verdict}"
+    );
+    Some(
+        run["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["level"] == "error")
+            .map(|r| format!("{}: {}", r["ruleId"], r["message"]["text"]))
+            .collect(),
+    )
+}
+
+#[test]
+fn sarif_output_is_valid_for_github_code_scanning() {
+    let dir = scratch("sarif");
+    let example = std::fs::read_to_string(EXAMPLE).unwrap();
+    let localhost = std::fs::read_to_string(LOCALHOST).unwrap();
+    lay_out(
+        &dir,
+        &[
+            ("k8s/extractor.yaml", &example),
+            ("k8s/bot app.yaml", &localhost),
+        ],
+    );
+    let out = kubeclinic_in(&dir, &["check", "--format", "sarif", "k8s"], None);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let run = &sarif["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let netpol_rule = rules
+        .iter()
+        .find(|r| r["id"] == "netpol-selects-nothing")
+        .unwrap();
+    assert!(netpol_rule["shortDescription"]["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("Finds NetworkPolicies"));
+    assert!(netpol_rule["fullDescription"]["text"].is_string());
+    assert!(netpol_rule["help"]["markdown"]
+        .as_str()
+        .unwrap()
+        .contains("## Why is this bad?"));
+    assert!(netpol_rule["help"]["text"].is_string());
+    assert_eq!(
+        netpol_rule["helpUri"],
+        "https://github.com/kubeclinic/kubeclinic/blob/main/docs/rules/netpol-selects-nothing.md"
+    );
+    let results = run["results"].as_array().unwrap();
+    let netpol = results
+        .iter()
+        .find(|r| r["ruleId"] == "netpol-selects-nothing")
+        .unwrap();
+    assert_eq!(netpol["level"], "error");
+    assert_eq!(
+        rules[netpol["ruleIndex"].as_u64().unwrap() as usize]["id"],
+        "netpol-selects-nothing"
+    );
+    let place = &netpol["locations"][0]["physicalLocation"];
+    assert_eq!(place["artifactLocation"]["uri"], "k8s/extractor.yaml");
+    assert_eq!(place["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+    assert_eq!(place["region"]["startLine"], 22);
+    assert_eq!(place["region"]["startColumn"], 7);
+    assert_eq!(place["region"]["endLine"], 23);
+    assert!(!netpol["relatedLocations"].as_array().unwrap().is_empty());
+    assert!(netpol["partialFingerprints"]["primaryLocationLineHash"]
+        .as_str()
+        .unwrap()
+        .ends_with(":1"));
+    let replacement = &netpol["fixes"][0]["artifactChanges"][0]["replacements"][0];
+    assert_eq!(replacement["deletedRegion"]["startLine"], 22);
+    assert_eq!(replacement["insertedContent"]["text"], "binance-extractor");
+    let bot = results
+        .iter()
+        .find(|r| r["ruleId"] == "localhost-in-env")
+        .unwrap();
+    assert_eq!(
+        bot["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "k8s/bot%20app.yaml"
+    );
+    let placeholder = results
+        .iter()
+        .find(|r| r["ruleId"] == "image-tag-placeholder")
+        .unwrap();
+    assert!(
+        placeholder.get("fixes").is_none(),
+        "a display-only fix is no SARIF fix"
+    );
+
+    let log = dir.join("kubeclinic.sarif");
+    std::fs::write(&log, &out.stdout).unwrap();
+    let Some(errors) = sarif_errors(&log) else {
+        return;
+    };
+    assert!(errors.is_empty(), "{errors:#?}");
+    // The validator does catch what GitHub would refuse: a result without a location.
+    let mut broken = sarif.clone();
+    broken["runs"][0]["results"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("locations");
+    let broken_log = dir.join("broken.sarif");
+    std::fs::write(&broken_log, broken.to_string()).unwrap();
+    assert!(!sarif_errors(&broken_log).unwrap().is_empty());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn github_format_writes_escaped_workflow_commands() {
+    let dir = scratch("github");
+    lay_out(
+        &dir,
+        &[(
+            "k8s/web,prod:1.yaml",
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers: [{name: web, image: 'nginx:latest'}]\n",
+        )],
+    );
+    let out = kubeclinic_in(
+        &dir,
+        &["check", "--format", "github", "k8s/web,prod:1.yaml"],
+        None,
+    );
+    let text = stdout(&out);
+    let latest = text
+        .lines()
+        .find(|l| l.contains("title=image-tag-latest"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        latest.starts_with(
+            "::warning file=k8s/web%2Cprod%3A1.yaml,line=5,col=35,endLine=5,endColumn=49,title=image-tag-latest::"
+        ),
+        "{latest}"
+    );
+    let message = latest
+        .split_once("::")
+        .unwrap()
+        .1
+        .split_once("::")
+        .unwrap()
+        .1;
+    assert!(message.contains("%0Awhy: "), "{message}");
+    assert!(!message.contains('\n'));
+    assert!(text.lines().all(|l| l.starts_with("::")), "{text}");
+    assert!(text.contains("::notice "), "infos are notices: {text}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn junit_output_is_well_formed_xml_with_a_suite_per_file() {
+    let tricky = "apiVersion: v1\nkind: Pod\nmetadata: {name: \"w<&\\\"x\\u0001\"}\nspec:\n  containers: [{name: web, image: 'nginx:1.27'}]\n";
+    let out = kubeclinic(
+        &["check", "--format", "junit", VALID, "-"],
+        Some(tricky.as_bytes()),
+    );
+    let xml = stdout(&out);
+    let mut reader = quick_xml::Reader::from_str(&xml);
+    let (mut suites, mut cases, mut failures) = (Vec::new(), 0, 0);
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Eof) => break,
+            Ok(quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e)) => {
+                match e.name().as_ref() {
+                    b"testsuite" => {
+                        let name = e.try_get_attribute("name").unwrap().unwrap();
+                        suites.push(name.unescape_value().unwrap().to_string());
+                    }
+                    b"testcase" => cases += 1,
+                    b"failure" => failures += 1,
+                    _ => {}
+                }
+            }
+            Ok(_) => {}
+            Err(e) => panic!("not well-formed XML: {e}\n{xml}"),
+        }
+    }
+    assert_eq!(suites, [VALID, "<stdin>"]);
+    assert!(failures > 0 && cases >= failures, "{xml}");
+    assert!(xml.contains("Pod w&lt;&amp;&quot;x\u{FFFD}"), "{xml}");
+    let clean = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web}\ndata: {LOG_LEVEL: info}\n";
+    let out = kubeclinic(&["check", "--format", "junit", "-"], Some(clean.as_bytes()));
+    assert!(
+        stdout(&out).contains("<testcase name=\"no findings\" classname=\"&lt;stdin&gt;\""),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn statistics_count_findings_per_rule_most_first() {
+    let json = kubeclinic(&["check", "--format", "json", LATEST, VALID], None);
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    let out = kubeclinic(
+        &["check", "--statistics", "--format", "json", LATEST, VALID],
+        None,
+    );
+    let counts: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let counts = counts.as_array().unwrap();
+    for count in counts {
+        let rule = count["rule"].as_str().unwrap();
+        let found = findings.iter().filter(|f| f["rule"] == rule).count();
+        assert_eq!(count["count"], found, "{rule}");
+    }
+    let numbers: Vec<u64> = counts
+        .iter()
+        .map(|c| c["count"].as_u64().unwrap())
+        .collect();
+    assert!(numbers.windows(2).all(|w| w[0] >= w[1]), "{numbers:?}");
+    assert_eq!(counts[0]["rule"], "missing-probes");
+    let text = stdout(&kubeclinic(&["check", "--statistics", LATEST, VALID], None));
+    let first = text.lines().next().unwrap();
+    assert!(first.starts_with("5\tmissing-probes"), "{text}");
+    let fixable = stdout(&kubeclinic(&["check", "--statistics", LOCALHOST], None));
+    let localhost: Vec<&str> = fixable
+        .lines()
+        .map(|l| l.split('\t').map(str::trim_end).collect::<Vec<_>>())
+        .find(|columns| columns[1] == "localhost-in-env")
+        .unwrap();
+    assert_eq!(localhost[0], "4");
+    assert!(
+        localhost[2].starts_with("[-] Finds"),
+        "its fixes are unsafe: {fixable}"
+    );
+}
+
+#[test]
+fn check_diff_shows_what_fix_would_change_and_fails() {
+    let out = kubeclinic(&["check", "--diff", "--unsafe", LOCALHOST], None);
+    assert_eq!(out.status.code(), Some(1));
+    let diff = stdout(&out);
+    assert!(diff.contains(
+        "+              value: postgresql+asyncpg://postgres:postgres@db:5432/coinpilot"
+    ));
+    assert_eq!(
+        diff,
+        stdout(&kubeclinic(&["fix", "--diff", "--unsafe", LOCALHOST], None))
+    );
+    let safe_only = kubeclinic(&["check", "--diff", LOCALHOST], None);
+    assert_eq!(safe_only.status.code(), Some(0), "its fixes are all unsafe");
+    assert_eq!(stdout(&safe_only), "");
+}
+
+#[test]
+fn fix_writes_each_changed_file_in_place() {
+    let dir = scratch("fix-write");
+    let localhost = std::fs::read_to_string(LOCALHOST).unwrap();
+    let latest = std::fs::read_to_string(LATEST).unwrap();
+    lay_out(&dir, &[("bot.yaml", &localhost), ("web.yaml", &latest)]);
+    let folder = dir.to_str().unwrap();
+    let printed = kubeclinic(&["fix", "--unsafe", folder], None);
+    assert_eq!(
+        printed.status.code(),
+        Some(2),
+        "several files are never one stream"
+    );
+    assert!(stderr(&printed).contains("--write"), "{}", stderr(&printed));
+    let diff = stdout(&kubeclinic(&["fix", "--diff", "--unsafe", folder], None));
+    assert_eq!(
+        diff.matches("\n+++ b/").count(),
+        1,
+        "only bot.yaml changes: {diff}"
+    );
+    let out = kubeclinic(&["fix", "--write", "--unsafe", folder], None);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "");
+    let bot = std::fs::read_to_string(dir.join("bot.yaml")).unwrap();
+    assert!(bot.contains("@db:5432/coinpilot"));
+    assert!(bot.contains("# read by src/common/db.py"));
+    assert!(
+        bot.contains("@localhost/"),
+        "display-only fixes are never applied"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("web.yaml")).unwrap(),
+        latest,
+        "a file with display-only fixes only is left alone"
+    );
+    assert!(stderr(&out).contains("bot.yaml"), "{}", stderr(&out));
+    assert!(
+        !stderr(&out)
+            .lines()
+            .any(|l| l.starts_with("fixed /") && l.ends_with("web.yaml")),
+        "{}",
+        stderr(&out)
+    );
+    let again = kubeclinic(&["check", "--diff", "--unsafe", folder], None);
+    assert_eq!(again.status.code(), Some(0), "{}", stdout(&again));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn folders_skip_what_is_not_a_kubernetes_manifest() {
+    let dir = scratch("walk");
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers: [{name: web, image: 'nginx:latest'}]\n";
+    lay_out(
+        &dir,
+        &[
+            (".gitignore", "generated/\n"),
+            ("generated/pod.yaml", pod),
+            (".vscode/pod.yaml", pod),
+            (".github/workflows/ci.yml", "on: push\njobs: {}\n"),
+            ("chart/Chart.yaml", "apiVersion: v2\nname: web\n"),
+            ("chart/values.yaml", "replicas: 1\n"),
+            (
+                "chart/templates/pod.yaml",
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}\n",
+            ),
+            (
+                "chart/templates/NOTES.txt",
+                "Installed {{ .Release.Name }}.\n",
+            ),
+            ("k8s/pod.yaml", pod),
+            (
+                "k8s/broken.yaml",
+                "apiVersion: v1\nkind: Pod\nmetadata: {name: x}\nspec: [b\n",
+            ),
+            ("k8s/compose.yaml", "services:\n  web: {image: nginx}\n"),
+            ("k8s/values-prod.yaml", "replicas: 3\n"),
+            ("k8s/kustomization.yaml", "resources: [pod.yaml]\n"),
+            ("k8s/package.json", "{\"name\": \"web\"}\n"),
+        ],
+    );
+    let out = kubeclinic_in(&dir, &["check", "--format", "json", "."], None);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let inputs: Vec<&str> = report["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(inputs, ["./k8s/broken.yaml", "./k8s/pod.yaml"]);
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(
+        rules.contains(&"yaml-syntax-error"),
+        "a broken manifest is still reported"
+    );
+    assert_eq!(
+        stderr(&out),
+        "skipped 9 files that are not Kubernetes manifests\n"
+    );
+    // A file named on the command line is always read.
+    let out = kubeclinic_in(&dir, &["check", "k8s/compose.yaml"], None);
+    assert_eq!(stderr(&out), "");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn extend_select_adds_rules_to_the_profile() {
+    let args = ["check", "--format", "json", "--profile", "minimal"];
+    let without = stdout(&kubeclinic(&[&args[..], &[LATEST]].concat(), None));
+    assert!(!without.contains("\"image-tag-latest\""));
+    let with = stdout(&kubeclinic(
+        &[&args[..], &["--extend-select", "image-tag-latest", LATEST]].concat(),
+        None,
+    ));
+    assert!(with.contains("\"image-tag-latest\""), "{with}");
+    let out = kubeclinic(
+        &["check", "--extend-select", "image-tag-lates", LATEST],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn one_rule_prints_as_its_page() {
+    let out = stdout(&kubeclinic(&["rules", "image-tag-latest"], None));
+    assert!(out.starts_with("# image-tag-latest\n"), "{out}");
+    assert!(out.contains("## Why is this bad?"));
+    assert!(
+        out.contains("`movingTags`"),
+        "its options are listed: {out}"
+    );
+    let page = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/rules/image-tag-latest.md"
+    ))
+    .unwrap();
+    assert_eq!(out, page);
+    let json = kubeclinic(&["rules", "--format", "json", "image-tag-latest"], None);
+    let rule: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(rule["id"], "image-tag-latest");
+    let out = kubeclinic(&["rules", "image-tag-lates"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("did you mean `image-tag-latest`"));
+}
+
+#[test]
+fn rule_pages_can_be_written_anywhere() {
+    let dir = scratch("docs");
+    std::fs::write(dir.join("gone-rule.md"), "old").unwrap();
+    let out = kubeclinic(&["rules", "--write-docs", dir.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!dir.join("gone-rule.md").exists());
+    let index = std::fs::read_to_string(dir.join("README.md")).unwrap();
+    assert!(index.contains("| [`image-tag-latest`](image-tag-latest.md) |"));
+    let rules = std::fs::read_dir(&dir).unwrap().count() - 1;
+    assert!(stderr(&out).contains(&format!("wrote {rules} rule pages")));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn kubectl_runs_the_same_program_as_its_plugin() {
+    let plugin = Command::new(env!("CARGO_BIN_EXE_kubectl-clinic"))
+        .args(["check", "--format", "json", EXAMPLE])
+        .output()
+        .unwrap();
+    assert_eq!(plugin.status.code(), Some(1));
+    assert_eq!(
+        plugin.stdout,
+        kubeclinic(&["check", "--format", "json", EXAMPLE], None).stdout
+    );
+    let help = Command::new(env!("CARGO_BIN_EXE_kubectl-clinic"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&help).contains("Usage: kubectl clinic"),
+        "{}",
+        stdout(&help)
+    );
+}
+
+#[test]
+fn completions_and_the_manual_come_from_the_flags() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = kubeclinic(&["completions", shell], None);
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        assert!(stdout(&out).contains("extend-select"), "{shell}");
+    }
+    let man = stdout(&kubeclinic(&["man"], None));
+    assert!(man.contains(".TH kubeclinic"), "{man}");
+    let kept = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/kubeclinic.1"
+    ))
+    .unwrap();
+    assert_eq!(man, kept);
 }

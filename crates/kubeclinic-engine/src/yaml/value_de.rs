@@ -566,7 +566,7 @@ mod tests {
         fn scalar(&mut self) -> Value {
             match self.next() % 9 {
                 0 => Value::Null,
-                1 => Value::Bool(self.next() % 2 == 0),
+                1 => Value::Bool(self.next().is_multiple_of(2)),
                 2 => Value::Number((self.next() as i64 - (1 << 30)).into()),
                 3 => Value::Number(
                     (*self.pick(&[0u64, 53, 65535, 65536, u32::MAX as u64 + 1, u64::MAX])).into(),
@@ -590,7 +590,7 @@ mod tests {
                 _ => {
                     let mut map = Mapping::new();
                     for _ in 0..self.next() % 6 {
-                        let key = if self.next() % 12 == 0 {
+                        let key = if self.next().is_multiple_of(12) {
                             self.scalar()
                         } else {
                             Value::String(self.pick(KEYS).to_string())

@@ -456,7 +456,7 @@ fn declare(
 fn render(resource: &str, value: f64) -> String {
     if resource.ends_with("cpu") {
         let milli = (value * 1000.0).round() as u64;
-        if milli % 1000 == 0 {
+        if milli.is_multiple_of(1000) {
             format!("{}", milli / 1000)
         } else {
             format!("{milli}m")

@@ -1,0 +1,72 @@
+//! Reading what a person passed: files, folders and standard input.
+
+use std::io::{IsTerminal, Read};
+use std::path::Path;
+
+use kubeclinic_engine::{FileId, SourceFile};
+
+/// The name standard input goes by in findings.
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// The inputs of one call, read as one set.
+pub struct Inputs {
+    pub files: Vec<SourceFile>,
+    /// Which input came from standard input: it is read, never written.
+    pub stdin: Option<FileId>,
+}
+
+/// Reads every input; `-` (or no path at all) is standard input, and a folder stands for the
+/// files below it that Kubeclinic reads (see [`crate::walk`]). How many files a folder held
+/// that are no Kubernetes manifests is said on standard error.
+pub fn read(paths: &[String]) -> Result<Inputs, String> {
+    let stdin_only = [String::from("-")];
+    let paths = if paths.is_empty() {
+        if std::io::stdin().is_terminal() {
+            return Err("no input: give file paths, or pipe manifests into `-`".into());
+        }
+        &stdin_only[..]
+    } else {
+        paths
+    };
+    let mut inputs = Inputs {
+        files: Vec::new(),
+        stdin: None,
+    };
+    let mut skipped = 0;
+    for path in paths {
+        if path == "-" {
+            let mut buf = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut buf)
+                .map_err(|e| format!("cannot read standard input: {e}"))?;
+            inputs.stdin = Some(inputs.files.len());
+            inputs.files.push(source(STDIN_NAME, buf)?);
+        } else if Path::new(path).is_dir() {
+            let walked = crate::walk::walk(Path::new(path))?;
+            skipped += walked.skipped;
+            inputs.files.extend(walked.files);
+        } else {
+            inputs.files.push(read_file(Path::new(path))?);
+        }
+    }
+    if let Some(note) = crate::walk::skipped_note(skipped) {
+        eprintln!("{note}");
+    }
+    Ok(inputs)
+}
+
+/// Reads one file as UTF-8 text.
+pub fn read_file(path: &Path) -> Result<SourceFile, String> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {name}: {e}"))?;
+    source(&name, bytes)
+}
+
+fn source(name: &str, bytes: Vec<u8>) -> Result<SourceFile, String> {
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
+        format!("{name} is not UTF-8 text (invalid byte at line {line}, byte offset {at})")
+    })?;
+    Ok(SourceFile::new(name, text))
+}
