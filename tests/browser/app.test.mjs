@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, dist, readRepo, serveDist, startServer, stopServer } from './support.mjs';
+import { CHROMIUM, CHROMIUM_ARGS, editorText, editorSelection as selectionOf, dist, readRepo, serveDist, startServer, stopServer } from './support.mjs';
 
 const example = readRepo('tests/fixtures/examples/petrosa-extractor.yaml');
 
@@ -90,14 +90,7 @@ after(async () => {
 const finding = (rule, line) =>
   page.locator(`li.finding[data-rule="${rule}"]${line ? `[data-line="${line}"]` : ''}`);
 
-async function editorSelection() {
-  return page.$eval('[data-testid=editor]', (area) => ({
-    text: area.value.substring(area.selectionStart, area.selectionEnd),
-    start: area.selectionStart,
-    scrollTop: area.scrollTop,
-    focused: document.activeElement === area,
-  }));
-}
+const editorSelection = () => selectionOf(page);
 
 async function typeManifest(text) {
   await page.fill('[data-testid=editor]', text);
@@ -113,7 +106,7 @@ test('the browser app', async (t) => {
     await finding('netpol-selects-nothing', 22).waitFor();
     await finding('image-tag-placeholder', 63).waitFor();
     await finding('localhost-in-env', 41).waitFor();
-    assert.equal(await page.inputValue('[data-testid=editor]'), example);
+    assert.equal(await editorText(page), example);
     const card = finding('netpol-selects-nothing', 22);
     assert.match(await card.innerText(), /line 22/);
     assert.match(await card.innerText(), /ERROR|error/);
@@ -253,10 +246,10 @@ test('the browser app', async (t) => {
   await t.test('a reload keeps the text; the example can be reloaded', async () => {
     await page.reload();
     await finding('image-tag-latest', 15).waitFor();
-    assert.equal(await page.inputValue('[data-testid=editor]'), LATEST);
+    assert.equal(await editorText(page), LATEST);
     await page.click('[data-testid=load-example]');
     await finding('netpol-selects-nothing', 22).waitFor();
-    assert.equal(await page.inputValue('[data-testid=editor]'), example);
+    assert.equal(await editorText(page), example);
   });
 
   await t.test('the crash-loop example ties what the cluster said to the manifests', async () => {

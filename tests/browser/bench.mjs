@@ -75,7 +75,7 @@ async function edit(text) {
   return page.evaluate(
     ([text, debounce]) =>
       new Promise((resolve) => {
-        const area = document.querySelector('[data-testid=editor]');
+        const editor = document.querySelector('.code-host').editor;
         const summary = document.querySelector('[data-testid=summary]');
         let start;
         const observer = new MutationObserver(() => {
@@ -86,8 +86,7 @@ async function edit(text) {
         });
         observer.observe(summary, { childList: true, subtree: true });
         start = performance.now();
-        area.value = text;
-        area.dispatchEvent(new InputEvent('input', { bubbles: true }));
+        editor.setText(text);
       }),
     [text, DEBOUNCE_MS],
   );

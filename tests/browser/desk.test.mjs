@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, dist, readRepo, serveDist, startServer, stopServer } from './support.mjs';
+import { CHROMIUM, CHROMIUM_ARGS, editorText as textOf, editorSelection, waitForEditorText, dist, readRepo, serveDist, startServer, stopServer } from './support.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -57,7 +57,7 @@ after(async () => {
 const finding = (rule, line) =>
   page.locator(`li.finding[data-rule="${rule}"]${line ? `[data-line="${line}"]` : ''}`);
 const showTab = (name) => page.click(`[data-testid=tab-${name}]`);
-const editorText = () => page.inputValue('[data-testid=editor]');
+const editorText = () => textOf(page);
 
 async function open(text) {
   await page.goto(`${origin}/`);
@@ -105,6 +105,46 @@ test('the desk', async (t) => {
     assert.doesNotMatch(await page.innerText('[data-testid=tab-settings]'), /•/);
   });
 
+  await t.test('the editor highlights YAML, numbers and folds lines, searches, and marks findings by shape', async () => {
+    await open(LOCALHOST);
+    await finding('localhost-in-env', 17).waitFor();
+    const editor = page.locator('.code-host');
+    // Keys and values are told apart by the YAML grammar, not by a regex.
+    const key = editor.locator('.cm-line', { hasText: 'kind: Deployment' }).locator('span').first();
+    assert.equal(await key.innerText(), 'kind');
+    const keyColour = await key.evaluate((e) => getComputedStyle(e).color);
+    const lineColour = await editor.locator('.cm-line').first().evaluate((e) => getComputedStyle(e).color);
+    assert.notEqual(keyColour, lineColour, 'keys are highlighted');
+    assert.equal(await editor.locator('.cm-lineNumbers .cm-gutterElement', { hasText: /^17$/ }).count(), 1);
+    // Line 17 carries the finding's mark: a warning, drawn as a triangle (not by colour alone).
+    const marks = await editor.locator('.cm-lint-marker').evaluateAll((all) =>
+      all.map((m) => [m.className.match(/cm-lint-marker-(\w+)/)[1], getComputedStyle(m).content]),
+    );
+    assert.ok(marks.some(([severity]) => severity === 'warning'), JSON.stringify(marks));
+    const [, shape] = marks.find(([severity]) => severity === 'warning');
+    assert.match(decodeURIComponent(shape), /<path d="M20 4L37 35H3Z"/);
+    // Folding: a mapping folds to one line and unfolds again.
+    const before = await editor.locator('.cm-line').count();
+    await editor.locator('.cm-foldGutter .cm-gutterElement span[title="Fold line"]').first().click();
+    await editor.locator('.cm-foldPlaceholder').first().waitFor();
+    assert.ok((await editor.locator('.cm-line').count()) < before, 'lines were folded away');
+    await editor.locator('.cm-foldPlaceholder').first().click();
+    // Search: Ctrl+F opens CodeMirror's search panel in the editor.
+    await page.locator('[data-testid=editor]').click();
+    await page.keyboard.press('Control+f');
+    await editor.locator('.cm-search input[name=search]').waitFor();
+    await page.keyboard.type('localhost');
+    await page.keyboard.press('Enter');
+    assert.equal((await editorSelection(page)).text, 'localhost');
+    await page.keyboard.press('Escape');
+    // Typing in the editor is checked like any other edit.
+    await page.locator('[data-testid=editor]').click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('\n# a note typed at the end\n');
+    await waitForEditorText(page, { includes: '# a note typed at the end' });
+    await finding('localhost-in-env', 17).waitFor();
+  });
+
   await t.test('filters, groups and the keyboard', async () => {
     await open(example);
     await showTab('findings');
@@ -133,10 +173,7 @@ test('the desk', async (t) => {
     assert.equal(focused, second);
     await page.keyboard.press('ArrowUp');
     await page.keyboard.press('Enter');
-    const selection = await page.$eval('[data-testid=editor]', (a) => ({
-      focused: document.activeElement === a,
-      length: a.selectionEnd - a.selectionStart,
-    }));
+    const selection = await editorSelection(page);
     assert.ok(selection.focused && selection.length > 0, JSON.stringify(selection));
   });
 
@@ -147,24 +184,18 @@ test('the desk', async (t) => {
     await card.waitFor();
     assert.match(await card.locator('.fix').innerText(), /changes behaviour/i);
     await card.locator('[data-testid=apply-fix]').click();
-    await page.waitForFunction(() => document.querySelector('[data-testid=editor]').value.includes('@db:5432'));
+    await waitForEditorText(page, { includes: '@db:5432' });
     assert.match(await page.innerText('[data-testid=notice]'), /Applied/);
     const once = await editorText();
     assert.ok(!once.includes('@localhost:5432'));
     await showTab('patched');
     await page.click('[data-testid=undo]');
-    await page.waitForFunction(
-      (original) => document.querySelector('[data-testid=editor]').value === original,
-      LOCALHOST,
-    );
+    await waitForEditorText(page, { equals: LOCALHOST });
     assert.match(await page.innerText('[data-testid=notice]'), /Undone/);
     await page.locator('[data-testid=apply-all]:not([disabled])').click();
-    await page.waitForFunction(() => document.querySelector('[data-testid=editor]').value.includes('@db:5432'));
+    await waitForEditorText(page, { includes: '@db:5432' });
     await page.click('[data-testid=undo]');
-    await page.waitForFunction(
-      (original) => document.querySelector('[data-testid=editor]').value === original,
-      LOCALHOST,
-    );
+    await waitForEditorText(page, { equals: LOCALHOST });
     assert.ok(await page.isDisabled('[data-testid=undo]'));
   });
 
@@ -199,10 +230,7 @@ test('the desk', async (t) => {
     const other = await browser.newContext();
     const second = await other.newPage();
     await second.goto(link);
-    await second.waitForFunction(
-      (text) => document.querySelector('[data-testid=editor]')?.value === text,
-      LATEST,
-    );
+    await waitForEditorText(second, { equals: LATEST });
     await second.locator('li.finding[data-rule="image-tag-latest"]').waitFor();
     assert.equal(await second.innerText('.source-name'), 'share link');
     assert.equal(await second.evaluate(() => location.hash), '', 'the link is not applied again on reload');
@@ -338,7 +366,7 @@ test('the desk', async (t) => {
       data.setData('text/plain', text);
       document.body.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
     }, LOCALHOST);
-    await page.waitForFunction((t) => document.querySelector('[data-testid=editor]').value === t, LOCALHOST);
+    await waitForEditorText(page, { equals: LOCALHOST });
     assert.equal(await page.innerText('.source-name'), 'pasted text');
     await finding('localhost-in-env', 17).waitFor();
   });
@@ -353,7 +381,7 @@ test('the desk', async (t) => {
     const broken = page.locator('[data-testid=graph-edge][data-broken=true]');
     assert.ok((await broken.count()) > 0, 'the policy that selects nothing is drawn broken');
     await broken.first().click();
-    const selection = await page.$eval('[data-testid=editor]', (a) => a.value.substring(a.selectionStart, a.selectionEnd));
+    const selection = (await editorSelection(page)).text;
     assert.ok(selection.startsWith('app: binance-data-extractor'), selection);
     // The keyboard reaches the same link.
     await broken.first().focus();
@@ -373,7 +401,7 @@ test('the desk', async (t) => {
     await finding('oom-killed').waitFor();
     assert.equal(await page.locator('[data-testid=gallery][open]').count(), 0, 'the list closes');
     await page.goto(`${origin}/#/samples/pending-insufficient-cpu`);
-    await page.waitForFunction(() => document.querySelector('[data-testid=editor]')?.value.includes('Insufficient cpu'));
+    await waitForEditorText(page, { includes: 'Insufficient cpu' });
     assert.equal(await page.evaluate(() => location.hash), '');
   });
 

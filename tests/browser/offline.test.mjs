@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, TYPES, dist, readRepo, serveDist, startServer, stopServer } from './support.mjs';
+import { CHROMIUM, CHROMIUM_ARGS, editorText, TYPES, dist, readRepo, serveDist, startServer, stopServer } from './support.mjs';
 
 const example = readRepo('tests/fixtures/examples/petrosa-extractor.yaml');
 
@@ -187,7 +187,7 @@ test('trust, offline use and embedding', { timeout: 180_000 }, async (t) => {
       assert.ok(response.fromServiceWorker(), 'the page came from the service worker');
       await finding(page, 'netpol-selects-nothing', 22).waitFor();
       await finding(page, 'localhost-in-env', 41).waitFor();
-      assert.equal(await page.inputValue('[data-testid=editor]'), example);
+      assert.equal(await editorText(page), example);
       // The ?embed view is the same index.html, so it is kept too.
       await page.goto(`${kc.origin}${BASE}index.html?embed#text=${encodeURIComponent(LATEST)}`);
       await page.locator('li.kc-finding[data-rule="image-tag-latest"][data-line="8"]').waitFor();

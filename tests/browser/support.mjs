@@ -89,3 +89,37 @@ export function serveDist({ base = '/', cors = false } = {}) {
     });
   };
 }
+
+// The editor is CodeMirror: its host element (`.code-host`) carries a small handle for
+// scripts (web/editor/index.js), since the text is not in the DOM as one value.
+
+/** The editor's text. */
+export const editorText = (page) => page.$eval('.code-host', (host) => host.editor.text());
+
+/** Replaces the editor's text as an edit of the person's would (the app hears it). */
+export const setEditorText = (page, text) =>
+  page.$eval('.code-host', (host, next) => host.editor.setText(next), text);
+
+/** Waits until the editor's text equals `equals`, or includes `includes`. */
+export const waitForEditorText = (page, { equals, includes }) =>
+  page.waitForFunction(
+    ([equals, includes]) => {
+      const text = document.querySelector('.code-host')?.editor?.text();
+      if (text === undefined) return false;
+      return equals !== undefined ? text === equals : text.includes(includes);
+    },
+    [equals, includes],
+  );
+
+/** The editor's selection: its text and start, the scroll, and whether it has the focus. */
+export const editorSelection = (page) =>
+  page.$eval('.code-host', (host) => {
+    const [from, to] = host.editor.selection();
+    return {
+      text: host.editor.text().substring(from, to),
+      start: from,
+      length: to - from,
+      scrollTop: host.editor.scrollTop(),
+      focused: host.contains(document.activeElement),
+    };
+  });

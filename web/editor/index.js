@@ -3,7 +3,9 @@
 // web/js/editor.bundle.js, which the Rust side binds (web/src/components/code_editor.rs).
 //
 // Positions are UTF-16 code units, as in the DOM; colours come from the page's CSS
-// variables, so the editor follows the light and dark themes.
+// variables, so the editor follows the light and dark themes. The editor lives in a shadow
+// root of its host: there CodeMirror's styles go into a constructed style sheet, which the
+// page's policy allows, instead of a <style> element, which it refuses.
 
 import { Annotation, EditorState } from '@codemirror/state';
 import {
@@ -55,13 +57,14 @@ const highlight = HighlightStyle.define([
 ]);
 
 const theme = EditorView.theme({
-  '&': { height: '100%', color: 'var(--text)', backgroundColor: 'var(--code-bg)' },
+  '&': { flex: '1', minWidth: '0', color: 'var(--text)', backgroundColor: 'var(--code-bg)' },
   '&.cm-focused': { outline: '2px solid var(--accent)', outlineOffset: '-2px' },
-  '.cm-scroller': { fontFamily: 'var(--mono)', lineHeight: '20px', fontSize: '13px' },
+  '.cm-scroller': { fontFamily: 'var(--mono)', lineHeight: '20px', fontSize: '13px', paddingBottom: '10px' },
+  '.cm-placeholder': { color: 'var(--faint)' },
   '.cm-content': { caretColor: 'var(--text)' },
   '.cm-gutters': { backgroundColor: 'var(--gutter-bg)', color: 'var(--faint)', borderRight: '1px solid var(--border)' },
   '.cm-activeLine': { backgroundColor: 'var(--active-line)' },
-  '.cm-activeLineGutter': { backgroundColor: 'var(--active-line)' },
+  '.cm-activeLineGutter': { backgroundColor: 'var(--active-line)', color: 'var(--text)' },
   '&.cm-focused .cm-selectionBackground, .cm-selectionBackground, ::selection': {
     backgroundColor: 'var(--highlight)',
   },
@@ -79,8 +82,10 @@ const theme = EditorView.theme({
  * (not the app's own `setText`). `label` names the editing area for screen readers.
  */
 export function mount(parent, text, onChange, label, placeholderText) {
+  const root = parent.shadowRoot ?? parent.attachShadow({ mode: 'open' });
   const view = new EditorView({
-    parent,
+    parent: root,
+    root,
     state: EditorState.create({
       doc: text,
       extensions: [
@@ -107,6 +112,9 @@ export function mount(parent, text, onChange, label, placeholderText) {
         EditorView.contentAttributes.of({
           'aria-label': label,
           'data-testid': 'editor',
+          // Focusable as it is anyway (contenteditable), said outright so that checkers
+          // see the scrolling region's keyboard access.
+          tabindex: '0',
           spellcheck: 'false',
           autocorrect: 'off',
           autocapitalize: 'off',

@@ -51,7 +51,7 @@ fn follow_fragment(state: &UseReducerHandle<State>) {
 pub fn app() -> Html {
     let state = use_persisted_state(STORAGE_KEY);
     let analysis = use_analysis(&state.text, &state.settings);
-    let marks = use_memo(analysis.diagnosis.clone(), |d| d.line_marks());
+    let marks = use_memo(analysis.diagnosis.clone(), |d| d.editor_marks());
 
     {
         let state = state.clone();

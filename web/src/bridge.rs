@@ -131,30 +131,25 @@ pub struct Diagnosis {
 }
 
 impl Diagnosis {
-    /// The worst severity reported on each 1-based line a finding covers, for the gutter.
-    pub fn line_marks(&self) -> Vec<(usize, &'static str)> {
-        let mut marks: Vec<(usize, &'static str)> = Vec::new();
-        for finding in &self.findings {
-            for line in finding.line..=finding.end_line {
-                match marks.iter_mut().find(|(l, _)| *l == line) {
-                    Some(mark) if rank(finding.severity) > rank(mark.1) => {
-                        mark.1 = finding.severity
-                    }
-                    Some(_) => {}
-                    None => marks.push((line, finding.severity)),
-                }
-            }
-        }
-        marks.sort_unstable();
-        marks
-    }
-}
-
-fn rank(severity: &str) -> u8 {
-    match severity {
-        "error" => 2,
-        "warning" => 1,
-        _ => 0,
+    /// The findings as the editor's lint marks, a JSON array of
+    /// `[from, to, severity, message]` (UTF-16 positions) in text order; the editor's gutter
+    /// shows each line's worst. Best-practice notes are left out: they are no reading problem
+    /// to point at in the text.
+    pub fn editor_marks(&self) -> String {
+        let mut marks: Vec<&FindingView> = self.findings.iter().filter(|f| !f.note).collect();
+        marks.sort_by_key(|f| (f.selection.start, f.selection.end));
+        let marks: Vec<serde_json::Value> = marks
+            .into_iter()
+            .map(|f| {
+                serde_json::json!([
+                    f.selection.start,
+                    f.selection.end,
+                    f.severity,
+                    format!("{} ({})", f.message, f.rule)
+                ])
+            })
+            .collect();
+        serde_json::Value::Array(marks).to_string()
     }
 }
 
@@ -938,13 +933,18 @@ mod tests {
     }
 
     #[test]
-    fn line_marks_keep_the_worst_severity() {
+    fn editor_marks_are_in_text_order_without_notes() {
         let d = diagnose(EXAMPLE);
-        let marks = d.line_marks();
-        assert!(marks.contains(&(22, "error")));
-        assert!(marks.contains(&(23, "error")));
-        assert!(marks.contains(&(41, "warning")));
-        assert!(marks.windows(2).all(|w| w[0].0 < w[1].0));
+        let marks: Vec<(u32, u32, String, String)> =
+            serde_json::from_str(&d.editor_marks()).unwrap();
+        let problems = d.findings.iter().filter(|f| !f.note).count();
+        assert_eq!(marks.len(), problems);
+        assert!(marks.windows(2).all(|w| w[0].0 <= w[1].0));
+        let first = d.findings.iter().find(|f| f.severity == "error").unwrap();
+        assert!(marks.iter().any(|m| m.0 == first.selection.start
+            && m.1 == first.selection.end
+            && m.3.starts_with(&first.message)
+            && m.3.ends_with(&format!("({})", first.rule))));
     }
 
     #[test]

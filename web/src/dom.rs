@@ -208,6 +208,8 @@ pub fn on_paste_outside_fields(
             let in_field = document.active_element().is_some_and(|e| {
                 matches!(e.tag_name().as_str(), "TEXTAREA" | "INPUT" | "SELECT")
                     || e.has_attribute("contenteditable")
+                    // The editor's host: the focus is inside its shadow root.
+                    || e.shadow_root().is_some()
             });
             if in_field {
                 return;

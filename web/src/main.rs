@@ -3,6 +3,7 @@
 
 mod app;
 mod bridge;
+mod codemirror;
 mod components;
 mod dom;
 mod embed;

@@ -1,18 +1,21 @@
-//! The text area with a line-number gutter, file drop and file picker.
+//! The editor (CodeMirror 6: YAML highlighting, line numbers, search, folding, a lint mark per
+//! finding), with file drop and file picker.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo::file::callbacks::FileReader;
-use web_sys::{DragEvent, HtmlElement, HtmlInputElement, HtmlTextAreaElement};
+use wasm_bindgen::closure::Closure;
+use web_sys::{DragEvent, HtmlInputElement};
 use yew::prelude::*;
 
+use crate::codemirror::{self, EditorView};
 use crate::state::Reveal;
 
-/// Must equal the editor's `line-height` in style.css: scrolling to a line depends on it.
-const LINE_PX: i32 = 20;
+const LABEL: &str = "Kubernetes manifest (YAML or JSON) or kubectl output";
+const PLACEHOLDER: &str = "Paste Kubernetes manifests, kubectl describe / get events output or logs here, or drop a file.";
 
-/// Files larger than this would make the text area unusable.
+/// Files larger than this would make the editor unusable.
 const MAX_FILE_BYTES: f64 = 4.0 * 1024.0 * 1024.0;
 
 /// Whether a file name looks like something the app reads: manifests, or saved kubectl output
@@ -29,8 +32,8 @@ pub struct EditorProps {
     pub text: AttrValue,
     /// Where the text came from, shown above the editor.
     pub source: AttrValue,
-    /// Worst severity per 1-based line, for the gutter.
-    pub marks: Rc<Vec<(usize, &'static str)>>,
+    /// The findings as lint marks (`Diagnosis::editor_marks`).
+    pub marks: Rc<String>,
     pub reveal: Option<Reveal>,
     pub on_input: Callback<String>,
     /// A file was read: (name, text).
@@ -42,63 +45,62 @@ pub struct EditorProps {
 
 #[function_component(Editor)]
 pub fn editor(props: &EditorProps) -> Html {
-    let textarea = use_node_ref();
-    let gutter = use_node_ref();
+    let host = use_node_ref();
+    let view: Rc<RefCell<Option<EditorView>>> = use_mut_ref(|| None);
     let picker = use_node_ref();
     let dragging = use_state_eq(|| false);
     let reader: Rc<RefCell<Option<FileReader>>> = use_mut_ref(|| None);
-
-    // One text node of numbers plus a marker per flagged line: cheap for long files.
-    let lines = props.text.split('\n').count();
-    let numbers = use_memo(lines, |lines| {
-        AttrValue::from(
-            (1..=*lines)
-                .map(|n| n.to_string())
-                .collect::<Vec<_>>()
-                .join("\n"),
-        )
-    });
-    let markers = props
-        .marks
-        .iter()
-        .filter(|(line, _)| *line <= lines)
-        .map(|(line, severity)| {
-            let top = (*line as i64 - 1) * i64::from(LINE_PX);
-            html! {
-                <div
-                    class={classes!("ln-mark", format!("mark-{severity}"))}
-                    style={format!("top:{top}px")}
-                >
-                    { line.to_string() }
-                </div>
-            }
-        })
-        .collect::<Html>();
-
-    let sync_gutter = {
-        let textarea = textarea.clone();
-        let gutter = gutter.clone();
-        move || {
-            if let (Some(area), Some(gutter)) = (
-                textarea.cast::<HtmlTextAreaElement>(),
-                gutter.cast::<HtmlElement>(),
-            ) {
-                gutter.set_scroll_top(area.scroll_top());
-            }
-        }
-    };
+    // The editor's change handler calls the latest `on_input`.
+    let on_input = use_mut_ref(|| props.on_input.clone());
+    *on_input.borrow_mut() = props.on_input.clone();
 
     {
-        let textarea = textarea.clone();
-        let sync_gutter = sync_gutter.clone();
+        let host = host.clone();
+        let view = view.clone();
+        let text = props.text.clone();
+        use_effect_with((), move |_| {
+            let on_change = Closure::<dyn FnMut(String)>::new(move |text: String| {
+                let on_input = on_input.borrow().clone();
+                on_input.emit(text);
+            });
+            if let Some(parent) = host.cast::<web_sys::Element>() {
+                *view.borrow_mut() = Some(codemirror::mount(
+                    &parent,
+                    &text,
+                    &on_change,
+                    LABEL,
+                    PLACEHOLDER,
+                ));
+            }
+            move || {
+                if let Some(view) = view.borrow_mut().take() {
+                    codemirror::destroy(&view);
+                }
+                drop(on_change);
+            }
+        });
+    }
+    {
+        let view = view.clone();
+        use_effect_with(props.text.clone(), move |text| {
+            if let Some(view) = view.borrow().as_ref() {
+                codemirror::set_text(view, text);
+            }
+        });
+    }
+    {
+        let view = view.clone();
+        use_effect_with(props.marks.clone(), move |marks| {
+            if let Some(view) = view.borrow().as_ref() {
+                codemirror::set_marks(view, marks);
+            }
+        });
+    }
+    {
+        let view = view.clone();
         use_effect_with(props.reveal, move |reveal| {
-            if let (Some(reveal), Some(area)) = (reveal, textarea.cast::<HtmlTextAreaElement>()) {
-                let _ = area.focus();
-                let _ = area.set_selection_range(reveal.selection.start, reveal.selection.end);
-                let line = i32::try_from(reveal.line).unwrap_or(i32::MAX / LINE_PX);
-                let top = (line - 1).saturating_mul(LINE_PX) - area.client_height() / 3;
-                area.set_scroll_top(top.max(0));
-                sync_gutter();
+            if let (Some(reveal), Some(view)) = (reveal, view.borrow().as_ref()) {
+                codemirror::reveal(view, reveal.selection.start, reveal.selection.end);
             }
         });
     }
@@ -141,14 +143,6 @@ pub fn editor(props: &EditorProps) -> Html {
             );
         })
     };
-    let oninput = {
-        let on_input = props.on_input.clone();
-        Callback::from(move |e: InputEvent| {
-            let area: HtmlTextAreaElement = e.target_unchecked_into();
-            on_input.emit(area.value());
-        })
-    };
-    let onscroll = Callback::from(move |_: Event| sync_gutter());
     let ondragover = {
         let dragging = dragging.clone();
         Callback::from(move |e: DragEvent| {
@@ -246,26 +240,7 @@ pub fn editor(props: &EditorProps) -> Html {
                 {ondragleave}
                 {ondrop}
             >
-                <div class="gutter" ref={gutter} aria-hidden="true">
-                    <div class="gutter-lines">
-                        <pre class="ln-numbers">{ (*numbers).clone() }</pre>
-                        { markers }
-                    </div>
-                </div>
-                <textarea
-                    ref={textarea}
-                    class="code"
-                    data-testid="editor"
-                    aria-label="Kubernetes manifest (YAML or JSON)"
-                    placeholder="Paste Kubernetes manifests, kubectl describe / get events output or logs here, or drop a file."
-                    spellcheck="false"
-                    autocomplete="off"
-                    autocapitalize="off"
-                    wrap="off"
-                    value={props.text.clone()}
-                    {oninput}
-                    {onscroll}
-                />
+                <div class="code-host" ref={host} />
                 if *dragging {
                     <div class="drop-hint">{ "Drop a .yaml, .json, .txt or .log file to check it" }</div>
                 }
