@@ -53,15 +53,33 @@ else
   KC_WASM_ROUTE="debian"
 fi
 
+# Release wasm is built with its own standard library, set to stop at once on an internal
+# error and to keep no source locations: the download loses the code that formats panic
+# messages (about a tenth of it gzipped). web/js/fatal.js tells the person instead. The
+# standard library's source comes with Debian's toolchain, or as rustup's rust-src.
+KC_WASM_SMALL=1
+if [ "$KC_WASM_ROUTE" = "rustup" ] && ! rustup component list --installed 2>/dev/null | grep -q '^rust-src'; then
+  say "adding rustup's rust-src (the standard library's source, for the small wasm build)"
+  timeout 300 rustup component add rust-src >/dev/null 2>&1 || {
+    say "rust-src is not available: building the wasm with the prebuilt standard library"
+    KC_WASM_SMALL=0
+  }
+fi
+
 wasm_build() {
+  local small=()
+  if [ "$KC_WASM_SMALL" = 1 ]; then
+    small=(RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort
+      "RUSTFLAGS=-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none")
+  fi
   if [ "$KC_WASM_ROUTE" = "debian" ]; then
-    RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1 \
+    env "${small[@]}" RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1 \
     CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=/usr/lib/llvm-22/bin/wasm-ld \
     CARGO_TARGET_DIR="$KC_ROOT/target/wasm" \
       "$@"
   else
-    CARGO_TARGET_DIR="$KC_ROOT/target/wasm" "$@"
+    env "${small[@]}" CARGO_TARGET_DIR="$KC_ROOT/target/wasm" "$@"
   fi
 }
 

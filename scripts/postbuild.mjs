@@ -179,9 +179,10 @@ function externalizeScripts(html, { staging, publicUrl, glue }) {
   const others = scripts.filter((s) => s !== autoreload && s !== loaders[0]);
   if (others.length > 0) fail(`index.html has an inline script the policy would refuse:\n${others[0][0].slice(0, 200)}`);
 
-  const loaderSource = loaders[0][2];
+  const fatal = fs.readFileSync(path.join(ROOT, 'web/js/fatal.js'), 'utf8');
+  const loaderSource = `${fatal}\n${loaders[0][2].trim()}`;
   const register = autoreload ? '' : fs.readFileSync(path.join(ROOT, 'web/js/register-sw.js'), 'utf8');
-  const loaderCode = `${loaderSource.trim()}\n\n${register}`;
+  const loaderCode = `${loaderSource}\n\n${register}`;
   const loaderName = `${LOADER_PREFIX}${shortHash(loaderCode)}.js`;
   fs.writeFileSync(path.join(staging, loaderName), loaderCode);
   let out = html.replace(
@@ -256,7 +257,7 @@ function writeSingleFile(staging, html, { loaderSource, publicUrl, wasm }) {
   const policy = [
     "default-src 'none'",
     `script-src ${cspHash(code)} 'wasm-unsafe-eval'`,
-    // Style attributes only (the editor's gutter markers); <style> elements are pinned below.
+    // Style attributes only (the editor and the graph set some); <style> elements are pinned below.
     "style-src 'unsafe-inline'",
     `style-src-elem ${styleHashes.join(' ')}`,
     'img-src data: blob:',

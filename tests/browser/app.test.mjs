@@ -245,7 +245,7 @@ test('the browser app', async (t) => {
 
   await t.test('a reload keeps the text; the example can be reloaded', async () => {
     await page.reload();
-    await finding('image-tag-latest', 15).waitFor();
+    await page.locator('[data-testid=summary]').waitFor();
     assert.equal(await editorText(page), LATEST);
     await page.click('[data-testid=load-example]');
     await finding('netpol-selects-nothing', 22).waitFor();
@@ -291,5 +291,21 @@ test('the browser app', async (t) => {
     assert.deepEqual(pageErrors, []);
     assert.deepEqual(consoleErrors, []);
     assert.equal(await page.locator('#fatal').count(), 0);
+  });
+
+  await t.test('a fault in the wasm is told on the page, and the text survives a reload', async () => {
+    // The release wasm stops at once on an internal error: the browser raises a
+    // WebAssembly.RuntimeError out of the call that failed, here an event handler.
+    await typeManifest(LATEST);
+    await showTab('findings');
+    await finding('image-tag-latest', 15).waitFor();
+    await page.waitForTimeout(300);
+    await page.evaluate(() => setTimeout(() => { throw new WebAssembly.RuntimeError('unreachable'); }));
+    const banner = page.locator('#fatal[role=alert]');
+    await banner.waitFor();
+    assert.match(await banner.innerText(), /internal error.*Your text is kept.*unreachable/s);
+    await page.reload();
+    await page.locator('[data-testid=summary]').waitFor();
+    assert.equal(await editorText(page), LATEST);
   });
 });

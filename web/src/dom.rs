@@ -25,32 +25,6 @@ pub fn app_root() -> Option<Element> {
     Some(root)
 }
 
-/// Reports a panic on the page and in the console: the app stops, the person's text is still
-/// in `localStorage`. Set through Yew: its renderer replaces a hook set with
-/// `std::panic::set_hook` by its own console-only one.
-pub fn install_panic_hook() {
-    yew::set_custom_panic_hook(Box::new(|info| {
-        show_fatal(&info.to_string());
-        console_error_panic_hook::hook(info);
-    }));
-}
-
-fn show_fatal(details: &str) {
-    let Some(document) = document() else { return };
-    let Some(body) = document.body() else { return };
-    let Ok(banner) = document.create_element("div") else {
-        return;
-    };
-    banner.set_id("fatal");
-    banner.set_class_name("fatal");
-    let _ = banner.set_attribute("role", "alert");
-    banner.set_text_content(Some(&format!(
-        "Kubeclinic stopped because of an internal error. Your text is kept in this browser: \
-         reload the page to continue. Details: {details}"
-    )));
-    let _ = body.prepend_with_node_1(&banner);
-}
-
 fn describe(error: JsValue) -> String {
     error
         .dyn_ref::<js_sys::Error>()

@@ -17,11 +17,10 @@ mod state;
 fn main() {
     // On a page that only loaded the wasm for `check_json` (the `<kube-clinic>` element in a
     // docs page) nothing is rendered and the page's own body is left alone.
+    // An internal error stops the wasm at once; web/js/fatal.js tells the person.
     let Some(root) = dom::app_root() else {
-        std::panic::set_hook(Box::new(console_error_panic_hook::hook));
         return;
     };
-    dom::install_panic_hook();
     let search = web_sys::window()
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();
