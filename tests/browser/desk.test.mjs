@@ -371,6 +371,61 @@ test('the desk', async (t) => {
     await finding('localhost-in-env', 17).waitFor();
   });
 
+  await t.test('a dropped folder is walked; each changed file downloads on its own', async () => {
+    await open('');
+    await page.evaluate(
+      ([web, client]) => {
+        // A folder as the browser hands it over: entries, walked through readers.
+        const file = (path, text) => ({
+          isFile: true,
+          isDirectory: false,
+          name: path.split('/').pop(),
+          fullPath: `/${path}`,
+          file: (resolve) => resolve(new File([text], path.split('/').pop())),
+        });
+        const folder = (path, children) => ({
+          isFile: false,
+          isDirectory: true,
+          name: path.split('/').pop(),
+          fullPath: `/${path}`,
+          createReader: () => {
+            let given = false;
+            // Readers hand out entries in batches, then an empty one.
+            return { readEntries: (resolve) => { resolve(given ? [] : children); given = true; } };
+          },
+        });
+        const root = folder('k8s', [
+          folder('k8s/svc', [file('k8s/svc/db-client.yaml', client)]),
+          file('k8s/README.md', '# notes'),
+          folder('k8s/.git', [file('k8s/.git/config', '[core]')]),
+          folder('k8s/app', [file('k8s/app/web.yaml', web)]),
+        ]);
+        const event = new DragEvent('drop', { bubbles: true, cancelable: true });
+        Object.defineProperty(event, 'dataTransfer', {
+          value: { items: [{ kind: 'file', webkitGetAsEntry: () => root }], files: [] },
+        });
+        document.querySelector('.editor').dispatchEvent(event);
+      },
+      [LATEST, LOCALHOST],
+    );
+    await page.waitForFunction(() => document.querySelector('.source-name')?.textContent === '2 files');
+    const text = await editorText();
+    assert.ok(text.startsWith('# file: k8s/app/web.yaml\n'), text.slice(0, 80));
+    assert.match(text, /\n---\n# file: k8s\/svc\/db-client\.yaml\n/);
+    assert.ok(!text.includes('[core]') && !text.includes('# notes'));
+    await page.locator('[data-testid=notice]', { hasText: /README\.md is not a \.yaml.*left out/ }).waitFor();
+    await finding('localhost-in-env').waitFor();
+
+    await showTab('patched');
+    const files = page.locator('[data-testid=patched-files] button[data-file]');
+    await files.first().waitFor();
+    assert.deepEqual(await files.evaluateAll((all) => all.map((b) => b.dataset.file)), ['db-client.patched.yaml']);
+    const [download] = await Promise.all([page.waitForEvent('download'), files.first().click()]);
+    assert.equal(download.suggestedFilename(), 'db-client.patched.yaml');
+    const saved = fs.readFileSync(await download.path(), 'utf8');
+    assert.ok(saved.includes('@db:5432') && !saved.includes('# file:'), saved.slice(0, 200));
+  });
+
   await t.test('the object graph draws the links, and a broken one leads to its finding', async () => {
     await open(example);
     await finding('netpol-selects-nothing', 22).waitFor();

@@ -395,6 +395,51 @@ pub fn split_rows(diff: &[DiffLine]) -> Vec<SplitRow> {
     rows
 }
 
+/// The files of a text that several dropped or picked files made (each under a
+/// `# file: <name>` line, joined by `---`), as (name, text); `None` for a single input.
+pub fn split_files(text: &str) -> Option<Vec<(String, String)>> {
+    const MARK: &str = "# file: ";
+    let mut files: Vec<(String, String)> = Vec::new();
+    let mut lines = text.split_inclusive('\n').peekable();
+    let first = lines.peek()?;
+    first.strip_prefix(MARK)?;
+    let mut pending_separator: Option<&str> = None;
+    for line in lines {
+        let is_mark = line.starts_with(MARK) && (files.is_empty() || pending_separator.is_some());
+        if is_mark {
+            let name = line[MARK.len()..].trim_end().to_string();
+            files.push((name, String::new()));
+            pending_separator = None;
+            continue;
+        }
+        let current = &mut files.last_mut()?.1;
+        if let Some(separator) = pending_separator.take() {
+            current.push_str(separator);
+        }
+        if line.trim_end() == "---" {
+            pending_separator = Some(line);
+        } else {
+            current.push_str(line);
+        }
+    }
+    if let (Some(separator), Some(last)) = (pending_separator, files.last_mut()) {
+        last.1.push_str(separator);
+    }
+    (files.len() > 1).then_some(files)
+}
+
+/// The files a patch changes, for one download each: (download name, patched text).
+pub fn changed_files(original: &str, patched: &str) -> Vec<(String, String)> {
+    let (Some(before), Some(after)) = (split_files(original), split_files(patched)) else {
+        return Vec::new();
+    };
+    after
+        .into_iter()
+        .filter(|(name, text)| !before.iter().any(|(n, t)| n == name && t == text))
+        .map(|(name, text)| (patched_name(&name), text))
+        .collect()
+}
+
 /// The name a patched download takes: `deploy.yaml` becomes `deploy.patched.yaml`; typed or
 /// pasted text becomes `manifest.patched.yaml`.
 pub fn patched_name(source: &str) -> String {
@@ -867,6 +912,33 @@ mod tests {
                 ("diff-change", Some("c"), None),
                 ("diff-ctx", Some("d"), Some("d")),
             ]
+        );
+    }
+
+    #[test]
+    fn joined_files_split_back_into_their_texts() {
+        let joined =
+            "# file: a.yaml\nkind: Pod\n---\nkind: Service\n---\n# file: describe.txt\nEvents:\n";
+        assert_eq!(
+            split_files(joined),
+            Some(vec![
+                (
+                    "a.yaml".to_string(),
+                    "kind: Pod\n---\nkind: Service\n".to_string()
+                ),
+                ("describe.txt".to_string(), "Events:\n".to_string()),
+            ])
+        );
+        assert_eq!(split_files("kind: Pod\n"), None);
+        assert_eq!(split_files("# file: a.yaml\nkind: Pod\n"), None);
+        // A `# file:` comment inside a file, not after a separator, is the file's own text.
+        let inner = "# file: a.yaml\nkind: Pod\n# file: not-a-mark\n---\n# file: b.yaml\nx: 1\n";
+        let files = split_files(inner).unwrap();
+        assert_eq!(files[0].1, "kind: Pod\n# file: not-a-mark\n");
+        let patched = inner.replace("x: 1", "x: 2");
+        assert_eq!(
+            changed_files(inner, &patched),
+            vec![("b.patched.yaml".to_string(), "x: 2\n".to_string())]
         );
     }
 

@@ -111,34 +111,53 @@ pub fn editor(props: &EditorProps) -> Html {
         let reader = reader.clone();
         let on_file = props.on_file.clone();
         let on_error = props.on_error.clone();
-        Callback::from(move |files: Vec<web_sys::File>| {
-            let (readable, skipped): (Vec<web_sys::File>, Vec<web_sys::File>) =
-                files.into_iter().partition(|f| is_manifest_name(&f.name()));
-            if let Some(file) = skipped.first() {
-                on_error.emit(format!(
-                    "{} is not a .yaml, .yml, .json, .txt or .log file.",
-                    file.name()
-                ));
-                if readable.is_empty() {
-                    return;
+        Callback::from(move |files: Vec<(String, web_sys::File)>| {
+            let (readable, skipped): (Vec<_>, Vec<_>) = files
+                .into_iter()
+                .partition(|(name, _)| is_manifest_name(name));
+            let left_out = match skipped.as_slice() {
+                [] => None,
+                [(name, _)] => Some(format!(
+                    "{name} is not a .yaml, .yml, .json, .txt or .log file: it was left out."
+                )),
+                more => Some(format!(
+                    "{} files are not .yaml, .yml, .json, .txt or .log files: they were left out.",
+                    more.len()
+                )),
+            };
+            if readable.is_empty() {
+                if let Some(message) = left_out {
+                    on_error.emit(message);
                 }
+                return;
             }
-            let total: f64 = readable.iter().map(|f| f.size()).sum();
+            let total: f64 = readable.iter().map(|(_, f)| f.size()).sum();
             if total > MAX_FILE_BYTES {
                 on_error.emit(format!(
                     "{} larger than 4 MB.",
                     match readable.as_slice() {
-                        [one] => format!("{} is", one.name()),
+                        [(name, _)] => format!("{name} is"),
                         _ => "These files are together".to_string(),
                     }
                 ));
                 return;
             }
+            // Said once the files are in, so that the notice of their loading does not hide it.
+            let on_file = {
+                let on_file = on_file.clone();
+                let on_error = on_error.clone();
+                Callback::from(move |loaded: (String, String)| {
+                    on_file.emit(loaded);
+                    if let Some(message) = &left_out {
+                        on_error.emit(message.clone());
+                    }
+                })
+            };
             read_in_turn(
                 reader.clone(),
                 readable,
                 Vec::new(),
-                on_file.clone(),
+                on_file,
                 on_error.clone(),
             );
         })
@@ -157,19 +176,34 @@ pub fn editor(props: &EditorProps) -> Html {
     let ondrop = {
         let dragging = dragging.clone();
         let read_files = read_files.clone();
+        let on_error = props.on_error.clone();
         Callback::from(move |e: DragEvent| {
             e.prevent_default();
             dragging.set(false);
-            let files = e.data_transfer().and_then(|d| d.files());
-            if let Some(files) = files {
-                read_files.emit((0..files.length()).filter_map(|i| files.get(i)).collect());
-            }
+            let Some(transfer) = e.data_transfer() else {
+                return;
+            };
+            // Taken now, while the drop lasts; folders are walked after.
+            let walk = wasm_bindgen_futures::JsFuture::from(dropped_files(&transfer));
+            let read_files = read_files.clone();
+            let on_error = on_error.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                match walk.await {
+                    Ok(list) => read_files.emit(named_files(&list)),
+                    Err(_) => on_error.emit("The browser could not read what was dropped.".into()),
+                }
+            });
         })
     };
     let onpick = Callback::from(move |e: Event| {
         let input: HtmlInputElement = e.target_unchecked_into();
         if let Some(files) = input.files() {
-            read_files.emit((0..files.length()).filter_map(|i| files.get(i)).collect());
+            read_files.emit(
+                (0..files.length())
+                    .filter_map(|i| files.get(i))
+                    .map(|f| (f.name(), f))
+                    .collect(),
+            );
         }
         // Picking the same file again should load it again.
         input.set_value("");
@@ -252,7 +286,7 @@ pub fn editor(props: &EditorProps) -> Html {
 /// Reads `files` one by one, then hands over their texts joined as one set.
 fn read_in_turn(
     reader: Rc<RefCell<Option<FileReader>>>,
-    mut files: Vec<web_sys::File>,
+    mut files: Vec<(String, web_sys::File)>,
     mut read: Vec<(String, String)>,
     on_file: Callback<(String, String)>,
     on_error: Callback<String>,
@@ -263,8 +297,7 @@ fn read_in_turn(
         }
         return;
     }
-    let file = files.remove(0);
-    let name = file.name();
+    let (name, file) = files.remove(0);
     let next = reader.clone();
     let task = gloo::file::callbacks::read_as_text(&gloo::file::File::from(file), move |result| {
         match result {
@@ -276,6 +309,27 @@ fn read_in_turn(
         }
     });
     *reader.borrow_mut() = Some(task);
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen(module = "/js/drop.js")]
+extern "C" {
+    /// `[[path, File], ...]` of a drop, folders walked. Called while the drop event runs:
+    /// its entries are gone after.
+    #[wasm_bindgen(js_name = droppedFiles)]
+    fn dropped_files(transfer: &web_sys::DataTransfer) -> js_sys::Promise;
+}
+
+/// The `[path, File]` pairs the drop module returns.
+fn named_files(list: &wasm_bindgen::JsValue) -> Vec<(String, web_sys::File)> {
+    use wasm_bindgen::JsCast;
+    js_sys::Array::from(list)
+        .iter()
+        .filter_map(|pair| {
+            let pair = js_sys::Array::from(&pair);
+            let file = pair.get(1).dyn_into::<web_sys::File>().ok()?;
+            Some((pair.get(0).as_string()?, file))
+        })
+        .collect()
 }
 
 /// Several files as one text: each starts a new document, under a comment naming it, so every

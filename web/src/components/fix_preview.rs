@@ -15,6 +15,11 @@ pub fn fix_preview() -> Html {
     let status = use_state(|| None::<(bool, String)>);
     let side_by_side = use_state_eq(|| false);
     let download_name = bridge::patched_name(&ctx.state.source);
+    // Several dropped files: each changed one can be saved on its own.
+    let files = use_memo(
+        (ctx.state.text.clone(), patch.patched.clone()),
+        |(text, patched)| bridge::changed_files(text, patched),
+    );
     let safe_patch = use_patch(&ctx.analysis, false);
 
     let on_toggle = {
@@ -38,10 +43,9 @@ pub fn fix_preview() -> Html {
             });
         })
     };
-    let on_download = {
+    let save = |name: &str, text: &str| {
         let status = status.clone();
-        let text = patch.patched.clone();
-        let name = download_name.clone();
+        let (name, text) = (name.to_string(), text.to_string());
         Callback::from(move |_: MouseEvent| {
             status.set(Some(
                 match dom::download(&name, &text, "application/yaml") {
@@ -51,6 +55,7 @@ pub fn fix_preview() -> Html {
             ));
         })
     };
+    let on_download = save(&download_name, &patch.patched);
     let apply = |text: String, what: String| {
         let state = ctx.state.clone();
         Callback::from(move |_: MouseEvent| {
@@ -133,6 +138,20 @@ pub fn fix_preview() -> Html {
                     { " Fixing stopped before the text settled; check the result." }
                 }
             </p>
+            if !files.is_empty() {
+                <section class="block">
+                    <h3>{ "Patched files" }</h3>
+                    <ul class="file-downloads" data-testid="patched-files">
+                        { for files.iter().map(|(name, text)| html! {
+                            <li>
+                                <code>{ name.clone() }</code>
+                                <button class="secondary" onclick={save(name, text)}
+                                    data-file={name.clone()}>{ "Download" }</button>
+                            </li>
+                        }) }
+                    </ul>
+                </section>
+            }
             if !patch.applied.is_empty() {
                 <section class="block">
                     <h3>{ "Applied" }</h3>
