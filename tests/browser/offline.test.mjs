@@ -310,6 +310,11 @@ test('trust, offline use and embedding', { timeout: 180_000 }, async (t) => {
       assert.ok(reply.data.report.findings.some((f) => f.rule === 'image-tag-latest' && f.line === 8));
       await named.locator('li.kc-finding[data-rule="image-tag-latest"][data-line="8"]').waitFor();
       assert.equal(await named.locator('li.kc-finding[data-rule="yaml-syntax-error"]').count(), 0, "the stranger's text was not checked");
+      // The frame tells its height, so the page can fit it to the diagnosis.
+      await page.waitForFunction(() => window.__messages.some((m) => m.frame === 0 && m.data?.type === 'kubeclinic:resize' && m.data.height > 0));
+      const heights = (await messages()).filter((m) => m.frame === 0 && m.data?.type === 'kubeclinic:resize').map((m) => m.data.height);
+      const content = await named.evaluate(() => Math.ceil(document.getElementById('kubeclinic').getBoundingClientRect().bottom));
+      assert.equal(heights.at(-1), content);
       assert.deepEqual(await strangerFrame.evaluate(() => window.__messages), [], 'the stranger got no answer');
       assert.equal(await named.locator('[data-testid=editor]').count(), 0, 'no editor in the compact view');
 

@@ -29,6 +29,7 @@ const REPORT_TYPE: &str = "kubeclinic:report";
 const CHECK_TYPE: &str = "kubeclinic:check";
 /// What the page tells the framing page once it listens.
 const READY_TYPE: &str = "kubeclinic:ready";
+const RESIZE_TYPE: &str = "kubeclinic:resize";
 
 /// Checks `text` with the settings in `settings_json` (the `Settings` record as JSON, as the
 /// CLI's settings file holds it; empty or `null` for the defaults) and returns the JSON report.
@@ -336,7 +337,36 @@ pub fn embed_view() -> Html {
             move || drop(listeners)
         });
     }
+    // Each new view tells the framing page its height, so the frame can fit it.
+    use_effect_with((*shown).clone(), |_| post_height());
     view(&shown)
+}
+
+/// Posts `{type: 'kubeclinic:resize', height}` (CSS pixels) to the framing page, if it may
+/// read this frame's messages.
+fn post_height() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let search = window.location().search().unwrap_or_default();
+    let referrer = window.document().map(|d| d.referrer()).unwrap_or_default();
+    let (Some(parent), Some(origin)) =
+        (framing_parent(&window), allowed_origin(&search, &referrer))
+    else {
+        return;
+    };
+    // The content's own height (the document's is at least the frame's).
+    let Some(root) = window
+        .document()
+        .and_then(|d| d.get_element_by_id("kubeclinic"))
+    else {
+        return;
+    };
+    let scrolled = window.scroll_y().unwrap_or_default();
+    let height = (root.get_bounding_client_rect().bottom() + scrolled).ceil();
+    let message = typed(RESIZE_TYPE);
+    let _ = js_sys::Reflect::set(&message, &"height".into(), &height.into());
+    let _ = parent.post_message(&message, &origin);
 }
 
 /// Checks the fragment's text, then listens for messages and fragment changes; returns the
