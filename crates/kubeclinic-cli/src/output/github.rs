@@ -44,14 +44,7 @@ fn command(severity: Severity) -> &'static str {
 
 /// What is wrong, why it matters and what to do, one per line.
 fn annotation(f: &Finding) -> String {
-    let mut lines = vec![f.message.clone(), format!("why: {}", f.why)];
-    lines.extend(f.help.as_ref().map(|help| format!("help: {help}")));
-    lines.extend(
-        f.fix
-            .as_ref()
-            .map(|fix| format!("fix ({}): {}", fix.applicability.as_str(), fix.title)),
-    );
-    lines.join("\n")
+    format!("{}\n{}", f.message, super::explanation(f))
 }
 
 /// A command's message: `%`, carriage returns and line feeds are encoded.

@@ -83,7 +83,7 @@ fn write_suite(
                     at.line,
                     at.column,
                     f.message,
-                    explanation(f)
+                    super::explanation(f)
                 );
                 writer
                     .create_element("testcase")
@@ -110,18 +110,6 @@ fn write_suite(
             Ok::<(), std::io::Error>(())
         })?;
     Ok(())
-}
-
-/// Why it matters, what to do, and the fix, one per line.
-fn explanation(f: &Finding) -> String {
-    let mut lines = vec![format!("why: {}", f.why)];
-    lines.extend(f.help.as_ref().map(|help| format!("help: {help}")));
-    lines.extend(
-        f.fix
-            .as_ref()
-            .map(|fix| format!("fix ({}): {}", fix.applicability.as_str(), fix.title)),
-    );
-    lines.join("\n")
 }
 
 /// Text XML 1.0 can hold: the control characters it forbids (which escaping cannot save)

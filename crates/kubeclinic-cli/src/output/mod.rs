@@ -66,3 +66,15 @@ pub fn applicable_fix(f: &Finding) -> Option<&Fix> {
         .as_ref()
         .filter(|fix| fix.applicability >= Applicability::Unsafe && !fix.edits.is_empty())
 }
+
+/// Why it matters, what to do, and the fix, one per line.
+pub(crate) fn explanation(f: &Finding) -> String {
+    let mut lines = vec![format!("why: {}", f.why)];
+    lines.extend(f.help.as_ref().map(|help| format!("help: {help}")));
+    lines.extend(
+        f.fix
+            .as_ref()
+            .map(|fix| format!("fix ({}): {}", fix.applicability.as_str(), fix.title)),
+    );
+    lines.join("\n")
+}
