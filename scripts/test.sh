@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test on a new or warm machine: installs what is missing, then formatting, lints,
-# engine + CLI + web unit/snapshot tests, the release wasm build, and the headless-Chromium
-# test against the built page.
+# engine + CLI + web unit/snapshot tests, the release wasm build, the headless-Chromium
+# test against the built page, and the npm package from Node, TypeScript and Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bootstrap.sh browser
@@ -22,3 +22,11 @@ wasm_build trunk build --release
 ls -l dist/*.wasm
 step "browser tests (headless Chromium)"
 node --test tests/browser/
+step "npm package"
+# The package's test dependencies (TypeScript), reinstalled whenever their lock file changed.
+if ! cmp -s tests/npm/package-lock.json tests/npm/node_modules/.installed-lock.json; then
+  (cd tests/npm && npm ci --no-audit --no-fund --silent)
+  cp tests/npm/package-lock.json tests/npm/node_modules/.installed-lock.json
+fi
+scripts/npm-package.sh
+node --test tests/npm/

@@ -432,11 +432,13 @@ fn sarif_output_is_valid_for_github_code_scanning() {
     let dir = scratch("sarif");
     let example = std::fs::read_to_string(EXAMPLE).unwrap();
     let localhost = std::fs::read_to_string(LOCALHOST).unwrap();
+    let rendered = std::fs::read_to_string(HELM_TEMPLATE).unwrap();
     lay_out(
         &dir,
         &[
             ("k8s/extractor.yaml", &example),
             ("k8s/bot app.yaml", &localhost),
+            ("k8s/rendered.yaml", &rendered),
         ],
     );
     let out = kubeclinic_in(&dir, &["check", "--format", "sarif", "k8s"], None);
@@ -495,6 +497,22 @@ fn sarif_output_is_valid_for_github_code_scanning() {
         bot["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
         "k8s/bot%20app.yaml"
     );
+    let templated = results
+        .iter()
+        .find(|r| {
+            r["ruleId"] == "image-tag-latest"
+                && r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                    == "k8s/rendered.yaml"
+        })
+        .unwrap();
+    assert_eq!(
+        templated["properties"]["helmTemplate"],
+        "shop/templates/deployment.yaml"
+    );
+    assert!(templated["message"]["text"]
+        .as_str()
+        .unwrap()
+        .ends_with("Rendered from the Helm template shop/templates/deployment.yaml."));
     let placeholder = results
         .iter()
         .find(|r| r["ruleId"] == "image-tag-placeholder")
@@ -857,4 +875,325 @@ fn completions_and_the_manual_come_from_the_flags() {
     ))
     .unwrap();
     assert_eq!(man, kept);
+}
+
+const POD_LATEST: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers: [{name: web, image: 'nginx:latest'}]\n";
+
+/// The `image-tag-latest` findings of a JSON report: (path, severity).
+fn latest_findings(out: &Output) -> Vec<(String, String)> {
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}{}", stdout(out), stderr(out)));
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "image-tag-latest")
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["severity"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+}
+
+#[test]
+fn the_nearest_config_file_wins_and_the_search_stops_at_git() {
+    let dir = scratch("config-nearest");
+    lay_out(
+        &dir,
+        &[
+            // Above the repository: never read, or its error would stop the check.
+            (".kubeclinic.yaml", "selekt: [images]\n"),
+            ("repo/.git/HEAD", "ref: refs/heads/main\n"),
+            (
+                "repo/.kubeclinic.yaml",
+                "severity:\n  image-tag-latest: error\n",
+            ),
+            ("repo/k8s/pod.yaml", POD_LATEST),
+            ("repo/team/.kubeclinic.yml", "ignore: [image-tag-latest]\n"),
+            ("repo/team/deep/pod.yaml", POD_LATEST),
+            ("other/.git/HEAD", "ref: refs/heads/main\n"),
+            ("other/pod.yaml", POD_LATEST),
+        ],
+    );
+    let repo = dir.join("repo");
+    let out = kubeclinic_in(&repo, &["check", "--format", "json", "."], None);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        latest_findings(&out),
+        pairs(&[("./k8s/pod.yaml", "error")]),
+        "team/ has its own file, which ignores the rule"
+    );
+    // A file named on the command line finds its configuration the same way.
+    let out = kubeclinic_in(
+        &repo,
+        &["check", "--format", "json", "team/deep/pod.yaml"],
+        None,
+    );
+    assert_eq!(latest_findings(&out), []);
+    // No file in the repository: the defaults, and the one above it is not read.
+    let out = kubeclinic_in(
+        &dir.join("other"),
+        &["check", "--format", "json", "pod.yaml"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(latest_findings(&out), pairs(&[("pod.yaml", "warning")]));
+    // Standard input takes the working folder's file.
+    let out = kubeclinic_in(
+        &repo,
+        &["check", "--format", "json", "-"],
+        Some(POD_LATEST.as_bytes()),
+    );
+    assert_eq!(latest_findings(&out), pairs(&[("<stdin>", "error")]));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn config_flag_names_the_file_and_no_config_reads_none() {
+    let dir = scratch("config-flag");
+    lay_out(
+        &dir,
+        &[
+            (".git/HEAD", "ref: refs/heads/main\n"),
+            (".kubeclinic.yaml", "ignore: [image-tag-latest]\n"),
+            ("ci/strict.yaml", "severity: {image-tag-latest: error}\n"),
+            ("pod.yaml", POD_LATEST),
+        ],
+    );
+    let json = |extra: &[&str]| {
+        let args = [&["check", "--format", "json"][..], extra, &["pod.yaml"]].concat();
+        kubeclinic_in(&dir, &args, None)
+    };
+    assert_eq!(latest_findings(&json(&[])), []);
+    assert_eq!(
+        latest_findings(&json(&["--config", "ci/strict.yaml"])),
+        pairs(&[("pod.yaml", "error")])
+    );
+    assert_eq!(
+        latest_findings(&json(&["--no-config"])),
+        pairs(&[("pod.yaml", "warning")])
+    );
+    let missing = json(&["--config", "ci/nope.yaml"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("cannot read ci/nope.yaml"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn flags_override_the_config_file() {
+    let dir = scratch("config-flags");
+    lay_out(
+        &dir,
+        &[
+            (".git/HEAD", "ref: refs/heads/main\n"),
+            (
+                ".kubeclinic.yaml",
+                "profile: minimal\nextendSelect: [image-tag-latest]\nseverity: {image-tag-latest: error}\n",
+            ),
+            ("pod.yaml", POD_LATEST),
+        ],
+    );
+    let json = |extra: &[&str]| {
+        let args = [&["check", "--format", "json"][..], extra, &["pod.yaml"]].concat();
+        latest_findings(&kubeclinic_in(&dir, &args, None))
+    };
+    assert_eq!(json(&[]), pairs(&[("pod.yaml", "error")]));
+    assert_eq!(
+        json(&["--severity", "image-tag-latest=info"]),
+        pairs(&[("pod.yaml", "info")])
+    );
+    assert_eq!(json(&["--ignore", "image-tag-latest"]), []);
+    // --select starts afresh: the file's extendSelect no longer adds the rule.
+    assert_eq!(json(&["--select", "networking"]), []);
+    assert_eq!(
+        json(&["--profile", "recommended", "--select", "images"]),
+        pairs(&[("pod.yaml", "error")])
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn overrides_apply_to_their_paths_and_exclude_is_counted() {
+    let dir = scratch("config-overrides");
+    lay_out(
+        &dir,
+        &[
+            (".git/HEAD", "ref: refs/heads/main\n"),
+            (
+                ".kubeclinic.yaml",
+                "severity:\n  image-tag-latest: error\nexclude:\n  - generated\n  - \"**/*.tmp.yaml\"\noverrides:\n  - files: [\"dev/**\"]\n    ignore: [image-tag-latest]\n  - files: [\"k8s/staging-*.yaml\"]\n    severity: {image-tag-latest: info}\n",
+            ),
+            ("k8s/prod.yaml", POD_LATEST),
+            ("k8s/staging-web.yaml", POD_LATEST),
+            ("k8s/web.tmp.yaml", POD_LATEST),
+            ("dev/pod.yaml", POD_LATEST),
+            ("generated/a/pod.yaml", POD_LATEST),
+        ],
+    );
+    let out = kubeclinic_in(&dir, &["check", "--format", "json", "."], None);
+    assert_eq!(
+        latest_findings(&out),
+        pairs(&[
+            ("./k8s/prod.yaml", "error"),
+            ("./k8s/staging-web.yaml", "info"),
+        ])
+    );
+    assert_eq!(
+        stderr(&out),
+        "excluded 2 files named by `exclude` in a .kubeclinic.yaml\n"
+    );
+    // The set is still one: the objects of every input are read.
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["inputs"].as_array().unwrap().len(), 3);
+    // A file named on the command line is read even when excluded.
+    let out = kubeclinic_in(
+        &dir,
+        &["check", "--format", "json", "k8s/web.tmp.yaml"],
+        None,
+    );
+    assert_eq!(
+        latest_findings(&out),
+        pairs(&[("k8s/web.tmp.yaml", "error")])
+    );
+    // Fixes follow the same settings: nothing to fix here, and no error.
+    let out = kubeclinic_in(&dir, &["check", "--diff", "."], None);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn config_file_errors_name_the_file_line_and_closest_name() {
+    let dir = scratch("config-errors");
+    let check_with = |config: &str| {
+        lay_out(
+            &dir,
+            &[
+                (".git/HEAD", "ref: refs/heads/main\n"),
+                (".kubeclinic.yaml", config),
+                ("pod.yaml", POD_LATEST),
+            ],
+        );
+        let out = kubeclinic_in(&dir, &["check", "pod.yaml"], None);
+        assert_eq!(out.status.code(), Some(2), "{config}");
+        assert_eq!(stdout(&out), "");
+        stderr(&out)
+    };
+    let file = dir.join(".kubeclinic.yaml").display().to_string();
+    assert_eq!(
+        check_with("profile: strict\nignore: [missing-probes]\nselekt: [images]\n"),
+        format!("kubeclinic: unknown key `selekt` in {file} line 3; did you mean `select`?\n")
+    );
+    assert_eq!(
+        check_with("ignore: missing-probes\n"),
+        format!("kubeclinic: wrong type for `ignore` in {file} line 1; expected a list of rule ids or categories, found a string\n")
+    );
+    assert_eq!(
+        check_with("severity:\n  image-tag-lates: error\n"),
+        format!("kubeclinic: unknown rule `image-tag-lates` in `severity` in {file} line 2; did you mean `image-tag-latest`?\n")
+    );
+    assert_eq!(
+        check_with("overrides:\n  - files: [dev/**]\n    select: [imagez]\n"),
+        format!("kubeclinic: unknown rule or category `imagez` in `select` in {file} line 3; did you mean `images`?\n")
+    );
+    assert_eq!(
+        check_with("exclude: [\"gen/[\"]\n"),
+        format!("kubeclinic: bad glob `gen/[` in {file} line 1: unclosed character class; missing ']'\n")
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn config_prints_the_resolved_settings_and_their_file() {
+    let dir = scratch("config-print");
+    lay_out(
+        &dir,
+        &[
+            (".git/HEAD", "ref: refs/heads/main\n"),
+            (
+                ".kubeclinic.yaml",
+                "profile: strict\nkubernetesVersion: 1.30\noverrides:\n  - files: [\"dev/**\"]\n    ignore: [images]\n",
+            ),
+            ("dev/pod.yaml", POD_LATEST),
+        ],
+    );
+    let out = kubeclinic_in(&dir, &["config", "dev/pod.yaml"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("# Settings for dev/pod.yaml\n# from .kubeclinic.yaml, with its overrides at line 4\nprofile: strict\n"),
+        "{text}"
+    );
+    assert!(text.contains("\nignore:\n- images\n"), "{text}");
+    assert!(text.contains("\nkubernetesVersion: '1.30'\n"), "{text}");
+    // What it prints is a configuration file that gives the same settings.
+    lay_out(&dir, &[("printed.yaml", &text)]);
+    let again = kubeclinic_in(
+        &dir,
+        &["config", "--config", "printed.yaml", "--format", "json"],
+        None,
+    );
+    let printed: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    let out = kubeclinic_in(&dir, &["config", "--format", "json", "dev/pod.yaml"], None);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["config"], ".kubeclinic.yaml");
+    assert_eq!(json["overrides"], serde_json::json!([4]));
+    assert_eq!(json["settings"]["profile"], "strict");
+    assert_eq!(json["settings"], printed["settings"]);
+    // Flags count too; without a file it says so.
+    let out = kubeclinic_in(
+        &dir,
+        &[
+            "config",
+            "--no-config",
+            "--ignore",
+            "images",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["config"], serde_json::Value::Null);
+    assert_eq!(json["settings"]["ignore"], serde_json::json!(["images"]));
+    let out = kubeclinic_in(&dir, &["config", "--no-config"], None);
+    assert!(
+        stdout(&out).contains("# no configuration file"),
+        "{}",
+        stdout(&out)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+const HELM_TEMPLATE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../tests/inputs/helm-template.yaml"
+);
+
+#[test]
+fn helm_template_output_names_the_chart_template() {
+    let rendered = std::fs::read(HELM_TEMPLATE).unwrap();
+    let out = kubeclinic(&["check", "-"], Some(&rendered));
+    let text = stdout(&out);
+    assert!(
+        text.contains("--> <stdin>:59:18 (from shop/templates/deployment.yaml)\n"),
+        "{text}"
+    );
+    let out = kubeclinic(&["check", "--format", "json", "-"], Some(&rendered));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let latest = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "image-tag-latest")
+        .unwrap();
+    assert_eq!(latest["source"], "shop/templates/deployment.yaml");
+    assert_eq!(latest["line"], 59);
 }

@@ -113,3 +113,109 @@ fn configuration_files_and_dry_run_output_are_judged_fairly() {
     let rules: Vec<&str> = one(dry_run).findings.iter().map(|f| f.rule).collect();
     assert_eq!(rules, ["invalid-enum-value"]);
 }
+
+/// An input kept under `tests/inputs/`.
+fn input(name: &str) -> String {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/inputs/");
+    std::fs::read_to_string(format!("{path}{name}")).unwrap()
+}
+
+#[test]
+fn helm_template_output_names_the_template_of_every_finding() {
+    let text = input("helm-template.yaml");
+    let report = check(&[SourceFile::new("rendered.yaml", text.as_str())]);
+    let latest = report
+        .findings
+        .iter()
+        .find(|f| f.rule == "image-tag-latest")
+        .unwrap();
+    assert_eq!(
+        latest.source.as_deref(),
+        Some("shop/templates/deployment.yaml")
+    );
+    // A broken document has no object, and still names its template.
+    let broken = report
+        .findings
+        .iter()
+        .find(|f| f.rule == "yaml-syntax-error")
+        .unwrap();
+    assert!(broken.object.is_none());
+    assert_eq!(
+        broken.source.as_deref(),
+        Some("shop/templates/configmap.yaml")
+    );
+    let human = kubeclinic_engine::output::render_human(
+        &[SourceFile::new("rendered.yaml", text.as_str())],
+        &report,
+    );
+    assert!(
+        human.contains("--> rendered.yaml:59:18 (from shop/templates/deployment.yaml)\n"),
+        "{human}"
+    );
+    let json = kubeclinic_engine::output::to_json(
+        &[SourceFile::new("rendered.yaml", text.as_str())],
+        &report,
+    );
+    assert!(json
+        .findings
+        .iter()
+        .any(|f| f.source.as_deref() == Some("shop/templates/deployment.yaml")));
+    // Without `# Source:` comments there is no template to name.
+    let plain = "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec:\n  containers: [{name: c, image: 'nginx:latest'}]\n";
+    assert!(check(&[SourceFile::new("a.yaml", plain)])
+        .findings
+        .iter()
+        .all(|f| f.source.is_none()));
+}
+
+#[test]
+fn kustomize_build_output_reads_without_false_positives() {
+    let text = input("kustomize-build.yaml");
+    let report = check(&[SourceFile::new("built.yaml", text)]);
+    assert_eq!(report.objects, 7);
+    assert!(report.findings.is_empty(), "{:#?}", report.findings);
+}
+
+#[test]
+fn kubectl_dumps_ignore_what_the_server_set() {
+    // managedFields, uid, resourceVersion, creationTimestamp, generation, selfLink, the
+    // last-applied annotation, defaulted fields and a status: nothing to report about them.
+    let text = input("kubectl-get-no-status.yaml");
+    let report = check(&[SourceFile::new("dump.yaml", text.as_str())]);
+    assert_eq!(report.objects, 3);
+    assert!(report.findings.is_empty(), "{:#?}", report.findings);
+    let text = input("kubectl-get-old-cluster.yaml");
+    let report = check(&[SourceFile::new("dump.yaml", text.as_str())]);
+    let rules: Vec<&str> = report.findings.iter().map(|f| f.rule).collect();
+    assert_eq!(rules, ["deprecated-api"], "{:#?}", report.findings);
+    // The fix changes the object's apiVersion, never managedFields' or the annotation's.
+    let fix = report.findings[0].fix.as_ref().unwrap();
+    assert_eq!(fix.edits.len(), 1);
+    let edit = &fix.edits[0];
+    assert_eq!(
+        &text[edit.range.start..edit.range.end],
+        "extensions/v1beta1"
+    );
+    let line = LineIndex::new(&text).line_of(edit.range.start) + 1;
+    assert_eq!(line, 4);
+    assert!(report.findings[0]
+        .help
+        .as_deref()
+        .unwrap()
+        .contains("came from the cluster"));
+}
+
+#[test]
+fn kubectl_json_dumps_read_as_the_yaml_ones() {
+    let yaml = input("kubectl-get-old-cluster.yaml");
+    let value: serde_json::Value = {
+        // The YAML dump as `kubectl get -o json` writes it.
+        let docs = kubeclinic_engine::yaml::parse_stream(&yaml);
+        let root = docs[0].root.as_ref().unwrap();
+        kubeclinic_engine::yaml::typed(root).unwrap()
+    };
+    let json = serde_json::to_string_pretty(&value).unwrap();
+    let report = check(&[SourceFile::new("dump.json", json)]);
+    let rules: Vec<&str> = report.findings.iter().map(|f| f.rule).collect();
+    assert_eq!(rules, ["deprecated-api"], "{:#?}", report.findings);
+}

@@ -426,6 +426,29 @@ test('the desk', async (t) => {
     assert.ok(saved.includes('@db:5432') && !saved.includes('# file:'), saved.slice(0, 200));
   });
 
+  await t.test('settings export to and import from the CLI\'s .kubeclinic.yaml', async () => {
+    await open(LATEST);
+    await finding('image-tag-latest', 15).waitFor();
+    await showTab('settings');
+    await page.click('[data-testid=profile-strict]');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=config-export]')]);
+    assert.equal(download.suggestedFilename(), 'kubeclinic.yaml');
+    assert.match(fs.readFileSync(await download.path(), 'utf8'), /^profile: strict$/m);
+
+    const importFile = (text) =>
+      page.setInputFiles('[data-testid=config-file]', { name: '.kubeclinic.yaml', mimeType: 'application/yaml', buffer: Buffer.from(text) });
+    await importFile('profile: minimal\nignnore: [image-tag-latest]\n');
+    await page.locator('[data-testid=notice]', { hasText: /unknown key `ignnore` in \.kubeclinic\.yaml line 2; did you mean `ignore`\?/ }).waitFor();
+    assert.ok(await page.isChecked('[data-testid=profile-strict]'), 'a refused file changes nothing');
+
+    await importFile('profile: recommended\nignore: [image-tag-latest]\n');
+    await page.locator('[data-testid=notice]', { hasText: 'Settings read from .kubeclinic.yaml.' }).waitFor();
+    assert.ok(await page.isChecked('[data-testid=profile-recommended]'));
+    await showTab('findings');
+    await page.locator('[data-testid=summary]').waitFor();
+    await page.waitForFunction(() => !document.querySelector('li.finding[data-rule="image-tag-latest"]'));
+  });
+
   await t.test('the object graph draws the links, and a broken one leads to its finding', async () => {
     await open(example);
     await finding('netpol-selects-nothing', 22).waitFor();

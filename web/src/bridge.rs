@@ -395,6 +395,33 @@ pub fn split_rows(diff: &[DiffLine]) -> Vec<SplitRow> {
     rows
 }
 
+/// The name the settings are exported under: the CLI's configuration file, without the
+/// leading dot, which browsers drop from downloads (the CLI reads either name).
+pub const CONFIG_FILE: &str = "kubeclinic.yaml";
+
+/// The settings as the CLI's configuration file.
+pub fn settings_to_config(settings: &kubeclinic_engine::Settings) -> String {
+    format!(
+        "# Kubeclinic settings: put this file at the top of your manifests' folder.\n{}",
+        kubeclinic_engine::config::to_yaml(settings)
+    )
+}
+
+/// Settings from a configuration file's text; its `overrides` and `exclude` are for paths,
+/// which a page has not, so they are left out and said so.
+pub fn settings_from_config(
+    text: &str,
+    name: &str,
+) -> Result<(kubeclinic_engine::Settings, Option<String>), String> {
+    let config = kubeclinic_engine::config::Config::parse(text).map_err(|e| e.display_in(name))?;
+    let unused = (!config.overrides.is_empty() || !config.exclude.is_empty()).then(|| {
+        format!(
+            "{name}: its overrides and exclude are for paths, which the page does not have; the rest is used."
+        )
+    });
+    Ok((config.settings_for(|_| false), unused))
+}
+
 /// The files of a text that several dropped or picked files made (each under a
 /// `# file: <name>` line, joined by `---`), as (name, text); `None` for a single input.
 pub fn split_files(text: &str) -> Option<Vec<(String, String)>> {
@@ -913,6 +940,33 @@ mod tests {
                 ("diff-ctx", Some("d"), Some("d")),
             ]
         );
+    }
+
+    #[test]
+    fn settings_go_out_and_back_in_as_the_configuration_file() {
+        let settings = kubeclinic_engine::Settings {
+            profile: kubeclinic_engine::Profile::Strict,
+            ignore: vec!["image-tag-latest".into()],
+            kubernetes_version: Some("1.29".into()),
+            ..Default::default()
+        };
+        let file = settings_to_config(&settings);
+        assert_eq!(
+            settings_from_config(&file, CONFIG_FILE),
+            Ok((settings, None))
+        );
+        let error =
+            settings_from_config("profile: strict\nselekt: [all]\n", CONFIG_FILE).unwrap_err();
+        assert!(
+            error.contains("selekt") && error.contains("line 2") && error.contains("select"),
+            "{error}"
+        );
+        let (_, unused) = settings_from_config(
+            "ignore: [missing-probes]\nexclude: [\"gen/**\"]\n",
+            "a.yaml",
+        )
+        .unwrap();
+        assert!(unused.unwrap().contains("exclude"));
     }
 
     #[test]

@@ -4,7 +4,10 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use kubeclinic_engine::config::Layer;
 use kubeclinic_engine::{Applicability, Checker, Profile, Settings, Severity};
+
+use crate::configuration::{Choice, Resolver};
 
 #[derive(Parser)]
 #[command(
@@ -17,12 +20,21 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Which rules run, and how: the same settings the web app and the npm package take.
+/// Which rules run, and how: the same settings the web app and the npm package take. Each
+/// flag given overrides the configuration file (`.kubeclinic.yaml`).
 #[derive(clap::Args)]
 pub struct RuleOptions {
-    /// How much to report: minimal (what breaks a deployment), recommended, strict.
-    #[arg(long, value_enum, default_value_t = ProfileArg::Recommended)]
-    profile: ProfileArg,
+    /// Read the settings from this file instead of the nearest `.kubeclinic.yaml` (or
+    /// `.kubeclinic.yml`) above each input.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+    /// Read no configuration file: the defaults and the flags only.
+    #[arg(long)]
+    no_config: bool,
+    /// How much to report: minimal (what breaks a deployment), recommended (the default),
+    /// strict.
+    #[arg(long, value_enum)]
+    profile: Option<ProfileArg>,
     /// Run only these rules or categories (comma-separated, repeatable) instead of the
     /// profile's.
     #[arg(long, value_delimiter = ',')]
@@ -55,7 +67,24 @@ pub struct RuleOptions {
 }
 
 impl RuleOptions {
-    pub fn checker(&self) -> Result<Checker, String> {
+    /// Finds the configuration files and lays these flags over them.
+    pub fn resolver(&self) -> Result<Resolver, String> {
+        let choice = match (&self.config, self.no_config) {
+            (_, true) => Choice::Nothing,
+            (Some(file), _) => Choice::File(file.clone()),
+            (None, false) => Choice::Discover,
+        };
+        let flags = self.layer()?;
+        // A flag that names no rule is refused here, before any file is read.
+        let mut alone = Settings::default();
+        flags.apply(&mut alone);
+        Checker::new(alone).map_err(|e| e.to_string())?;
+        Ok(Resolver::new(choice, flags))
+    }
+
+    /// What the flags set: a list flag given replaces (`--select`, `--allowed-registry`) or
+    /// adds to (`--extend-select`, `--ignore`, `--severity`, `--rule-option`) the file's.
+    fn layer(&self) -> Result<Layer, String> {
         let mut severity = BTreeMap::new();
         for item in &self.severity {
             let (rule, level) = item.split_once('=').ok_or_else(|| {
@@ -84,17 +113,17 @@ impl RuleOptions {
                         .filter(|v| !v.is_empty()),
                 );
         }
-        Checker::new(Settings {
-            options,
-            profile: self.profile.into(),
-            select: self.select.clone(),
+        let given = |list: &Vec<String>| Some(list.clone()).filter(|l| !l.is_empty());
+        Ok(Layer {
+            profile: self.profile.map(Profile::from),
+            select: given(&self.select),
             extend_select: self.extend_select.clone(),
             ignore: self.ignore.clone(),
             severity,
             kubernetes_version: self.kubernetes_version.clone(),
-            allowed_registries: self.allowed_registries.clone(),
+            allowed_registries: given(&self.allowed_registries),
+            options,
         })
-        .map_err(|e| e.to_string())
     }
 }
 
@@ -185,6 +214,16 @@ pub enum Command {
         #[arg(long, value_name = "DIR", conflicts_with = "rule")]
         write_docs: Option<PathBuf>,
     },
+    /// Print the settings a path is checked with (the nearest `.kubeclinic.yaml`, its
+    /// overrides for the path, and the flags), and which file they came from.
+    Config {
+        /// A file or folder; the working folder when none is given.
+        path: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = ConfigFormat::Yaml)]
+        format: ConfigFormat,
+        #[command(flatten)]
+        rules: RuleOptions,
+    },
     /// Print a shell's completion script: `kubeclinic completions bash > ~/.bash_completion`.
     Completions {
         #[arg(value_enum)]
@@ -206,6 +245,13 @@ pub enum Format {
     Github,
     /// JUnit XML: one test suite per file, for CI test reports.
     Junit,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ConfigFormat {
+    /// As a configuration file's top level writes it.
+    Yaml,
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

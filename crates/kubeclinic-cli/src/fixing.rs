@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use kubeclinic_engine::{output, Applicability, Checker, FixOutcome, SourceFile};
+use kubeclinic_engine::{output, Applicability, CheckerSet, FixOutcome, SourceFile};
 
 use crate::inputs::Inputs;
 
@@ -20,7 +20,7 @@ pub enum Mode {
 
 /// `check --diff`: what `fix` would change, without changing it; exit 1 when it would.
 pub fn check_diff(
-    checker: &Checker,
+    checker: &CheckerSet,
     inputs: &Inputs,
     threshold: Applicability,
 ) -> Result<ExitCode, String> {
@@ -40,7 +40,7 @@ pub fn check_diff(
 }
 
 pub fn fix(
-    checker: &Checker,
+    checker: &CheckerSet,
     inputs: &Inputs,
     threshold: Applicability,
     mode: Mode,

@@ -5,6 +5,8 @@ use std::path::Path;
 
 use kubeclinic_engine::{FileId, SourceFile};
 
+use crate::configuration::Resolver;
+
 /// The name standard input goes by in findings.
 pub const STDIN_NAME: &str = "<stdin>";
 
@@ -17,8 +19,9 @@ pub struct Inputs {
 
 /// Reads every input; `-` (or no path at all) is standard input, and a folder stands for the
 /// files below it that Kubeclinic reads (see [`crate::walk`]). How many files a folder held
-/// that are no Kubernetes manifests is said on standard error.
-pub fn read(paths: &[String]) -> Result<Inputs, String> {
+/// that are no Kubernetes manifests, or that a configuration file excludes, is said on
+/// standard error.
+pub fn read(paths: &[String], configs: &mut Resolver) -> Result<Inputs, String> {
     let stdin_only = [String::from("-")];
     let paths = if paths.is_empty() {
         if std::io::stdin().is_terminal() {
@@ -32,7 +35,7 @@ pub fn read(paths: &[String]) -> Result<Inputs, String> {
         files: Vec::new(),
         stdin: None,
     };
-    let mut skipped = 0;
+    let (mut skipped, mut excluded) = (0, 0);
     for path in paths {
         if path == "-" {
             let mut buf = Vec::new();
@@ -42,14 +45,19 @@ pub fn read(paths: &[String]) -> Result<Inputs, String> {
             inputs.stdin = Some(inputs.files.len());
             inputs.files.push(source(STDIN_NAME, buf)?);
         } else if Path::new(path).is_dir() {
-            let walked = crate::walk::walk(Path::new(path))?;
+            let walked = crate::walk::walk(Path::new(path), configs)?;
             skipped += walked.skipped;
+            excluded += walked.excluded;
             inputs.files.extend(walked.files);
         } else {
             inputs.files.push(read_file(Path::new(path))?);
         }
     }
-    if let Some(note) = crate::walk::skipped_note(skipped) {
+    let notes = [
+        crate::walk::skipped_note(skipped),
+        crate::walk::excluded_note(excluded),
+    ];
+    for note in notes.into_iter().flatten() {
         eprintln!("{note}");
     }
     Ok(inputs)

@@ -2,6 +2,7 @@
 //! `kubectl-clinic`, run [`main`].
 
 mod cli;
+mod configuration;
 mod fixing;
 mod inputs;
 mod manual;
@@ -67,8 +68,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             rules,
             paths,
         } => {
-            let checker = rules.checker()?;
-            let inputs = inputs::read(&paths)?;
+            let mut configs = rules.resolver()?;
+            let inputs = inputs::read(&paths, &mut configs)?;
+            let checker = configs.checkers(&inputs)?;
             if diff {
                 return fixing::check_diff(&checker, &inputs, safety.threshold());
             }
@@ -90,8 +92,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             write,
             paths,
         } => {
-            let checker = rules.checker()?;
-            let inputs = inputs::read(&paths)?;
+            let mut configs = rules.resolver()?;
+            let inputs = inputs::read(&paths, &mut configs)?;
+            let checker = configs.checkers(&inputs)?;
             let mode = match (diff, write) {
                 (true, _) => fixing::Mode::Diff,
                 (_, true) => fixing::Mode::Write,
@@ -114,6 +117,19 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 return Ok(ExitCode::SUCCESS);
             }
             print(&rule_docs::render(rule.as_deref(), format)?)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Config {
+            path,
+            format,
+            rules,
+        } => {
+            let mut configs = rules.resolver()?;
+            print(&configuration::describe(
+                &mut configs,
+                path.as_deref(),
+                format,
+            )?)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Completions { shell } => {

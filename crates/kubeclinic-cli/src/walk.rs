@@ -1,11 +1,14 @@
 //! Folders given as inputs: the files below them that Kubeclinic reads, in a stable order.
 //! `.gitignore` (and `.ignore`) rules are honoured, hidden files are left out, and so is YAML
 //! that is no Kubernetes manifest: GitHub workflows, Helm charts (templates and values),
-//! kustomizations, and any other YAML or JSON that names no `apiVersion` or `kind`.
+//! kustomizations, and any other YAML or JSON that names no `apiVersion` or `kind`. What a
+//! configuration file's `exclude` names is left out too.
 
 use std::path::Path;
 
 use kubeclinic_engine::SourceFile;
+
+use crate::configuration::Resolver;
 
 /// File endings read below a folder: manifests and saved kubectl output.
 const EXTENSIONS: [&str; 5] = ["yaml", "yml", "json", "txt", "log"];
@@ -16,9 +19,11 @@ pub struct Walked {
     pub files: Vec<SourceFile>,
     /// Files with a readable ending that are no Kubernetes manifests.
     pub skipped: usize,
+    /// Files with a readable ending that a configuration file's `exclude` names.
+    pub excluded: usize,
 }
 
-pub fn walk(dir: &Path) -> Result<Walked, String> {
+pub fn walk(dir: &Path, configs: &mut Resolver) -> Result<Walked, String> {
     let walker = ignore::WalkBuilder::new(dir)
         // Hidden entries are left out by the filter below, which keeps `.github` to count it.
         .hidden(false)
@@ -32,11 +37,16 @@ pub fn walk(dir: &Path) -> Result<Walked, String> {
     let mut walked = Walked {
         files: Vec::new(),
         skipped: 0,
+        excluded: 0,
     };
     for entry in walker {
         let entry = entry.map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
         let path = entry.path();
         if !entry.file_type().is_some_and(|t| t.is_file()) || !readable_ending(path) {
+            continue;
+        }
+        if configs.config_for(path)?.is_some_and(|c| c.excludes(path)) {
+            walked.excluded += 1;
             continue;
         }
         if is_elsewhere_config(dir, path) {
@@ -60,6 +70,17 @@ pub fn skipped_note(skipped: usize) -> Option<String> {
         1 => Some("skipped 1 file that is not a Kubernetes manifest".into()),
         n => Some(format!(
             "skipped {n} files that are not Kubernetes manifests"
+        )),
+    }
+}
+
+/// `excluded 2 files named by a configuration file's exclude`, when any were.
+pub fn excluded_note(excluded: usize) -> Option<String> {
+    match excluded {
+        0 => None,
+        1 => Some("excluded 1 file named by `exclude` in a .kubeclinic.yaml".into()),
+        n => Some(format!(
+            "excluded {n} files named by `exclude` in a .kubeclinic.yaml"
         )),
     }
 }

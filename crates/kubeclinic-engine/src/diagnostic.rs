@@ -147,6 +147,9 @@ pub struct Finding {
     pub help: Option<String>,
     pub object: Option<ObjectRef>,
     pub container: Option<String>,
+    /// The Helm template the finding's document was rendered from (its `# Source:`
+    /// comment), so a finding in `helm template` output names the file to change.
+    pub source: Option<String>,
     pub fix: Option<Fix>,
     /// The places the rule read to reach this finding (a crash's log lines): a finding of a
     /// rule that explains this one, found at one of them, replaces it.

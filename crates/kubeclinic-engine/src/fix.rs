@@ -33,7 +33,15 @@ pub fn fix(files: &[SourceFile], threshold: Applicability) -> FixOutcome {
 
 /// [`fix`] with the rules and severities of `checker`.
 pub fn fix_with(checker: &Checker, files: &[SourceFile], threshold: Applicability) -> FixOutcome {
-    let check = |files: &[SourceFile]| checker.check(files);
+    fix_by(|files| checker.check(files), files, threshold)
+}
+
+/// [`fix`] re-checking with `check`: one checker, or one per input.
+pub(crate) fn fix_by(
+    check: impl Fn(&[SourceFile]) -> Report,
+    files: &[SourceFile],
+    threshold: Applicability,
+) -> FixOutcome {
     let threshold = threshold.max(Applicability::Unsafe);
     let mut current: Vec<SourceFile> = files.to_vec();
     let mut applied: Vec<AppliedFix> = Vec::new();

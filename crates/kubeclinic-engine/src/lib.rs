@@ -3,6 +3,7 @@
 //! Pure by design: no files, clock, printing or browser APIs. The CLI and the web app are thin
 //! shells over [`check`], [`fix`] and the renderers in [`output`].
 
+pub mod config;
 pub mod diagnostic;
 pub mod fix;
 pub mod graph;
@@ -22,11 +23,12 @@ pub mod suppression;
 pub mod text;
 pub mod yaml;
 
+pub use config::{Config, ConfigError};
 pub use diagnostic::{Applicability, Edit, FileId, Finding, Fix, ObjectRef, Related, Severity};
 pub use fix::{fix, FixOutcome};
 pub use graph::{graph, Graph, GraphEdge, GraphNode, NodeRole, Relation};
 pub use model::SourceFile;
-pub use settings::{Checker, KubeVersion, Profile, Settings, SettingsError};
+pub use settings::{Checker, CheckerSet, KubeVersion, Profile, Settings, SettingsError};
 pub use suppression::Suppressed;
 pub use text::{LineColumn, LineIndex, PositionEncoding, TextRange};
 
@@ -97,7 +99,15 @@ impl Checker {
             })
             .collect();
         rule::drop_explained(&mut findings, rules::find);
-        let (mut findings, suppressed) = suppression::apply(&ws, findings);
+        let (mut findings, mut suppressed) = suppression::apply(&ws, findings);
+        for f in findings
+            .iter_mut()
+            .chain(suppressed.iter_mut().map(|s| &mut s.finding))
+        {
+            f.source = parsed
+                .helm_source_at(f.file, f.range.start)
+                .or_else(|| f.object.as_ref().and_then(|o| o.source.clone()));
+        }
         findings.sort_by(|a, b| {
             (a.file, a.range.start, a.rule, &a.message).cmp(&(
                 b.file,

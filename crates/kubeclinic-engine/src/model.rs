@@ -48,6 +48,22 @@ impl<'a> Parsed<'a> {
     }
 }
 
+impl Parsed<'_> {
+    /// The Helm template (`# Source: chart/templates/x.yaml`) the document holding byte
+    /// `offset` of input `file` was rendered from, if any.
+    pub fn helm_source_at(&self, file: FileId, offset: usize) -> Option<String> {
+        let documents = &self.documents[file];
+        let after = documents.partition_point(|d| d.range.start <= offset);
+        // Runtime text between manifests belongs to no document; an error at the very end
+        // of a document still does.
+        let document = documents[..after]
+            .last()
+            .filter(|d| offset <= d.range.end)?;
+        let text = &self.files[file].text;
+        helm_source(text.get(document.range.start..document.range.end)?)
+    }
+}
+
 fn read_within_limit(text: &str) -> (Vec<Document>, Runtime) {
     if text.len() <= crate::MAX_INPUT_BYTES {
         let mut runtime = runtime::read(text);

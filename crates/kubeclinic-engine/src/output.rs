@@ -73,8 +73,13 @@ pub fn render_human_with(files: &[SourceFile], report: &Report, show_suppressed:
                 PositionEncoding::Utf8Chars,
             );
             out.push_str(&format!(
-                "  note[{}] {}:{}:{}: {}\n",
-                f.rule, files[f.file].path, loc.line, loc.column, f.message
+                "  note[{}] {}:{}:{}{}: {}\n",
+                f.rule,
+                files[f.file].path,
+                loc.line,
+                loc.column,
+                from_template(f),
+                f.message
             ));
         }
         out.push('\n');
@@ -174,8 +179,11 @@ fn render_finding(
     let gutter = loc.end_line.to_string().len().max(2);
     let pad = " ".repeat(gutter);
     out.push_str(&format!(
-        "{pad}--> {}:{}:{}\n",
-        file.path, loc.line, loc.column
+        "{pad}--> {}:{}:{}{}\n",
+        file.path,
+        loc.line,
+        loc.column,
+        from_template(finding)
     ));
     // An object without a name is already said in the message ("a pod the paste does not
     // name") or pointed at.
@@ -251,10 +259,16 @@ fn describe(object: &ObjectRef) -> String {
     if let Some(ns) = &object.namespace {
         out.push_str(&format!(" (namespace {ns})"));
     }
-    if let Some(source) = &object.source {
-        out.push_str(&format!(", from {source}"));
-    }
     out
+}
+
+/// ` (from chart/templates/x.yaml)` for a finding in `helm template` output.
+fn from_template(finding: &Finding) -> String {
+    finding
+        .source
+        .as_ref()
+        .map(|s| format!(" (from {s})"))
+        .unwrap_or_default()
 }
 
 fn container_note(finding: &Finding) -> String {
@@ -302,6 +316,8 @@ pub struct JsonFinding {
     pub location: Location,
     pub object: Option<ObjectRef>,
     pub container: Option<String>,
+    /// The Helm template the finding's document was rendered from, if any.
+    pub source: Option<String>,
     pub fix: Option<JsonFix>,
     /// Secondary labels: other places that belong to the finding.
     pub related: Vec<JsonRelated>,
@@ -351,6 +367,7 @@ pub fn to_json(files: &[SourceFile], report: &Report) -> JsonReport {
         location: at(f.file, f.range),
         object: f.object.clone(),
         container: f.container.clone(),
+        source: f.source.clone(),
         fix: f.fix.as_ref().map(|fix| JsonFix {
             title: fix.title.clone(),
             applicability: fix.applicability.as_str(),

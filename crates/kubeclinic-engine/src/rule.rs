@@ -191,6 +191,8 @@ fn run<R: Rule>(ws: &Workspace<'_>) -> Vec<Finding> {
                 object: d.object,
                 // A container a paste does not name is no container name.
                 container: d.container.filter(|c| !c.is_empty()),
+                // Filled in once all rules ran, from the finding's document.
+                source: None,
                 fix: R::fix(ws, state),
                 evidence: R::evidence(ws, state),
                 related: R::related(ws, state),

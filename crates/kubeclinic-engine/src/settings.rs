@@ -5,9 +5,12 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Applicability, FileId, Severity};
+use crate::fix::FixOutcome;
+use crate::model::SourceFile;
 use crate::rule::{RuleEntry, RuleMeta};
 use crate::rules::REGISTRY;
+use crate::Report;
 
 /// How much to report.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -219,6 +222,80 @@ impl Checker {
     }
 }
 
+/// Inputs checked with settings of their own (a configuration file's overrides, or files
+/// under different configuration files). The set is still read as one, so a NetworkPolicy
+/// in one input still selects pods in another; each finding follows the settings of the
+/// input it is in.
+#[derive(Clone)]
+pub struct CheckerSet {
+    /// Each distinct checker with the inputs it judges.
+    groups: Vec<(Checker, Vec<FileId>)>,
+}
+
+impl CheckerSet {
+    /// One checker for every input.
+    pub fn uniform(checker: Checker) -> Self {
+        Self {
+            groups: vec![(checker, Vec::new())],
+        }
+    }
+
+    /// The settings of each input, in input order; equal settings share one checker.
+    pub fn per_file(settings: Vec<Settings>) -> Result<Self, SettingsError> {
+        let mut distinct: Vec<(Settings, Vec<FileId>)> = Vec::new();
+        for (file, s) in settings.into_iter().enumerate() {
+            match distinct.iter_mut().find(|(d, _)| *d == s) {
+                Some((_, files)) => files.push(file),
+                None => distinct.push((s, vec![file])),
+            }
+        }
+        let groups = distinct
+            .into_iter()
+            .map(|(s, files)| Ok((Checker::new(s)?, files)))
+            .collect::<Result<Vec<_>, SettingsError>>()?;
+        Ok(match groups.len() {
+            0 => Self::uniform(Checker::default()),
+            1 => Self::uniform(groups.into_iter().next().expect("one group").0),
+            _ => Self { groups },
+        })
+    }
+
+    /// Checks the set; each input's findings come from its own checker.
+    pub fn check(&self, files: &[SourceFile]) -> Report {
+        if let [(checker, _)] = self.groups.as_slice() {
+            return checker.check(files);
+        }
+        let mut merged: Option<Report> = None;
+        for (checker, mine) in &self.groups {
+            let mut report = checker.check(files);
+            report.findings.retain(|f| mine.contains(&f.file));
+            report.suppressed.retain(|s| mine.contains(&s.finding.file));
+            match &mut merged {
+                None => merged = Some(report),
+                Some(all) => {
+                    all.findings.append(&mut report.findings);
+                    all.suppressed.append(&mut report.suppressed);
+                }
+            }
+        }
+        let mut report = merged.unwrap_or_default();
+        report.findings.sort_by(|a, b| {
+            (a.file, a.range.start, a.rule, &a.message).cmp(&(
+                b.file,
+                b.range.start,
+                b.rule,
+                &b.message,
+            ))
+        });
+        report
+    }
+
+    /// Applies every fix at or above `threshold`, re-checking the set as [`Self::check`] does.
+    pub fn fix(&self, files: &[SourceFile], threshold: Applicability) -> FixOutcome {
+        crate::fix::fix_by(|files| self.check(files), files, threshold)
+    }
+}
+
 /// A rule id, a category name, or `all`.
 fn matches(meta: &RuleMeta, selector: &str) -> bool {
     selector == "all" || selector == meta.id || selector == meta.category.as_str()
@@ -356,6 +433,35 @@ mod tests {
             .unwrap()
             .0
             .contains("it takes none"));
+    }
+
+    #[test]
+    fn each_input_follows_its_own_settings_in_one_set() {
+        let latest = "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers: [{name: web, image: 'nginx:latest'}]\n";
+        let files = [
+            SourceFile::new("prod.yaml", latest),
+            SourceFile::new("dev.yaml", latest),
+        ];
+        let quiet = Settings {
+            ignore: vec!["image-tag-latest".into()],
+            ..Settings::default()
+        };
+        let set = CheckerSet::per_file(vec![Settings::default(), quiet]).unwrap();
+        let report = set.check(&files);
+        let latest_in: Vec<usize> = report
+            .findings
+            .iter()
+            .filter(|f| f.rule == "image-tag-latest")
+            .map(|f| f.file)
+            .collect();
+        assert_eq!(latest_in, [0]);
+        assert_eq!(report.objects, 2);
+        let outcome = set.fix(&files, Applicability::Unsafe);
+        assert!(outcome
+            .remaining
+            .findings
+            .iter()
+            .all(|f| f.rule != "image-tag-latest" || f.file == 0));
     }
 
     #[test]

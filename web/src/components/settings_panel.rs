@@ -8,7 +8,9 @@ use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use super::use_app;
-use crate::state::Action;
+use crate::bridge;
+use crate::dom;
+use crate::state::{Action, Notice};
 
 /// The oldest version offered: older clusters are long out of support.
 const OLDEST_MINOR: u32 = 16;
@@ -70,6 +72,56 @@ pub fn settings_panel() -> Html {
     let set = {
         let state = ctx.state.clone();
         Callback::from(move |settings: Settings| state.dispatch(Action::Settings(settings)))
+    };
+
+    let on_export = {
+        let settings = settings.clone();
+        let state = ctx.state.clone();
+        Callback::from(move |_: MouseEvent| {
+            let text = bridge::settings_to_config(&settings);
+            let notice = match dom::download(bridge::CONFIG_FILE, &text, "application/yaml") {
+                Ok(()) => Notice::Info(format!("Saved as {}.", bridge::CONFIG_FILE)),
+                Err(why) => Notice::Error(format!("Could not save: {why}")),
+            };
+            state.dispatch(Action::Notify(notice));
+        })
+    };
+    let reader = use_mut_ref(|| None::<gloo::file::callbacks::FileReader>);
+    let on_import = {
+        let state = ctx.state.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            let Some(file) = input.files().and_then(|files| files.get(0)) else {
+                return;
+            };
+            input.set_value("");
+            let name = file.name();
+            let state = state.clone();
+            let task = gloo::file::callbacks::read_as_text(&file.into(), move |text| {
+                let outcome = text
+                    .map_err(|e| format!("Could not read {name}: {e}"))
+                    .and_then(|text| bridge::settings_from_config(&text, &name));
+                match outcome {
+                    Ok((settings, unused)) => {
+                        state.dispatch(Action::Settings(settings));
+                        state.dispatch(Action::Notify(Notice::Info(
+                            unused.unwrap_or_else(|| format!("Settings read from {name}.")),
+                        )));
+                    }
+                    Err(message) => state.dispatch(Action::Notify(Notice::Error(message))),
+                }
+            });
+            *reader.borrow_mut() = Some(task);
+        })
+    };
+    let picker = use_node_ref();
+    let open_picker = {
+        let picker = picker.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(input) = picker.cast::<HtmlInputElement>() {
+                input.click();
+            }
+        })
     };
 
     let profile_radio = |(profile, about): &(Profile, &str)| {
@@ -199,6 +251,16 @@ pub fn settings_panel() -> Html {
                     { format!("These settings cannot be used ({error}); the default ones check the text meanwhile.") }
                 </p>
             }
+            <section class="block">
+                <h3>{ "Configuration file" }</h3>
+                <p class="muted">{ "The same settings as the CLI's configuration file: export them (as kubeclinic.yaml, which the CLI reads as it reads .kubeclinic.yaml) for your repository, or import such a file here." }</p>
+                <div class="toolbar">
+                    <button class="secondary" onclick={on_export} data-testid="config-export">{ "Export kubeclinic.yaml" }</button>
+                    <button class="secondary" onclick={open_picker} data-testid="config-import">{ "Import…" }</button>
+                    <input ref={picker} type="file" accept=".yaml,.yml,application/yaml,text/yaml"
+                        class="hidden" onchange={on_import} data-testid="config-file" aria-label="Configuration file to import" />
+                </div>
+            </section>
             <section class="block">
                 <h3>{ "Profile" }</h3>
                 <div class="choices" role="radiogroup" aria-label="Profile">

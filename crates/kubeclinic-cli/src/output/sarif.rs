@@ -109,6 +109,12 @@ fn result(sources: &Sources, f: &Finding, fingerprint: String) -> sarif::Result 
         .collect();
     let mut explanation = vec![sentence(&f.message), sentence(&f.why)];
     explanation.extend(f.help.as_deref().map(sentence));
+    // The rendered file is what was checked; the template is what a person changes.
+    explanation.extend(
+        f.source
+            .as_deref()
+            .map(|t| format!("Rendered from the Helm template {t}.")),
+    );
     let mut result = sarif::Result::builder()
         .rule_id(f.rule)
         .level(result_level(f.severity))
@@ -126,6 +132,14 @@ fn result(sources: &Sources, f: &Finding, fingerprint: String) -> sarif::Result 
         .position(|e| e.meta.id == f.rule)
         .map(|index| index as i64);
     result.related_locations = Some(related).filter(|r| !r.is_empty());
+    result.properties = f.source.as_ref().map(|template| {
+        sarif::PropertyBag::builder()
+            .additional_properties(BTreeMap::from([(
+                "helmTemplate".to_string(),
+                serde_json::json!(template),
+            )]))
+            .build()
+    });
     result.fixes = fix(sources, f).map(|fix| vec![fix]);
     result
 }

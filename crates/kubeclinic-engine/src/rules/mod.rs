@@ -80,6 +80,7 @@ mod tests {
             help: None,
             object: None,
             container: None,
+            source: None,
             fix: None,
             evidence,
             related: Vec::new(),

@@ -84,6 +84,12 @@ fn to_value(node: &Node, budget: &mut usize) -> Option<serde_yaml::Value> {
     })
 }
 
+/// Writes a value as a YAML document (a configuration file, never a patch: edits keep the
+/// person's bytes instead).
+pub fn to_string<T: serde::Serialize>(value: &T) -> String {
+    serde_yaml::to_string(value).unwrap_or_default()
+}
+
 /// Where a scalar's text appears verbatim in the source (plain scalars, and quoted ones
 /// without escapes), so an edit can touch part of it. `None` for block and escaped scalars:
 /// replace the whole node with [`render_scalar`] instead.

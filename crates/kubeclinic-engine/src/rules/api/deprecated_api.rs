@@ -90,8 +90,8 @@ impl Rule for DeprecatedApi {
         ws.objects
             .iter()
             .enumerate()
-            // A live object from `kubectl get -o yaml` was served: the cluster still has it.
-            .filter(|(_, o)| !o.is_live())
+            // A live object from `kubectl get -o yaml` is judged too: the cluster served it at
+            // this version, which the target version may no longer have.
             .filter_map(|(object, o)| {
                 let retired = retired(&o.api_version, &o.kind)?;
                 (target >= retired.deprecated_in).then_some(Retirement {
@@ -145,6 +145,11 @@ impl Rule for DeprecatedApi {
                 format!("Use `{new}`{since}. {}", notes(r))
             }
             None => format!("`{}` has no successor: {}", r.kind, notes(r)),
+        };
+        let help = if o.is_live() {
+            format!("{help} This object came from the cluster (it has a status): change the manifest it was applied from, not the dump.")
+        } else {
+            help
         };
         Diagnostic {
             file: o.file,
