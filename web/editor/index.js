@@ -70,6 +70,22 @@ const theme = EditorView.theme({
   },
   '.cm-panels': { backgroundColor: 'var(--panel)', color: 'var(--text)' },
   '.cm-searchMatch': { backgroundColor: 'var(--search-match)' },
+  // The search panel's fields and buttons take the page's colours in both themes.
+  '.cm-textfield': {
+    color: 'var(--text)',
+    backgroundColor: 'var(--panel)',
+    border: '1px solid var(--border-strong)',
+    borderRadius: '4px',
+  },
+  '.cm-button': {
+    color: 'var(--text)',
+    backgroundColor: 'var(--panel)',
+    backgroundImage: 'none',
+    border: '1px solid var(--border-strong)',
+    borderRadius: '4px',
+  },
+  '.cm-button:active': { backgroundColor: 'var(--hover)', backgroundImage: 'none' },
+  '.cm-panel.cm-search [name=close]': { color: 'var(--muted)' },
   '.cm-lint-marker': { width: '0.9em', height: '0.9em' },
   '.cm-lint-marker-error': { content: SHAPES.error },
   '.cm-lint-marker-warning': { content: SHAPES.warning },
