@@ -237,3 +237,67 @@ pub fn capitalize(text: &str) -> String {
         .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
         .unwrap_or_default()
 }
+
+/// One message the paste holds, wherever it stood: an event's message (a row, a bare message,
+/// kubectl's own error) or a log line. Rules that read kubectl's and the controllers' answers
+/// read them all alike.
+#[derive(Clone, Debug)]
+pub struct Said<'a> {
+    pub file: FileId,
+    /// The bytes of the message on its line.
+    pub range: TextRange,
+    pub text: &'a str,
+    /// The event's reason, empty for a log line.
+    pub reason: &'a str,
+    /// The object the message is about, when the paste says it.
+    pub subject: Option<Subject>,
+}
+
+/// Every message of the paste, events first, then log lines.
+pub fn said<'a>(ws: &Workspace<'a>) -> Vec<Said<'a>> {
+    let mut out: Vec<Said<'a>> = ws
+        .events()
+        .iter()
+        .map(|at| Said {
+            file: at.file,
+            range: message_range(ws, at.file, at.event),
+            text: at.event.message.as_str(),
+            reason: at.event.reason.as_str(),
+            subject: Subject::at(ws, at),
+        })
+        .collect();
+    out.extend(ws.logs().map(|(file, line)| Said {
+        file,
+        range: line.line,
+        text: line.text.as_str(),
+        reason: "",
+        subject: None,
+    }));
+    out
+}
+
+/// The whole sentence a message belongs to: its line from the start, joined with the lines
+/// above it that a terminal's wrapping cut from it (up to `back` of them, stopping at an empty
+/// line or a `$ ` prompt). A recogniser's message may start at the words it knows
+/// (`field is immutable`) while the object and the field stand before them.
+pub fn whole_sentence(ws: &Workspace, file: FileId, range: TextRange, back: usize) -> String {
+    let text = ws.text(file);
+    let lines = ws.lines(file);
+    let line = lines.line_of(range.start);
+    let end = range.end.min(text.len());
+    let mut first = line;
+    while first > 0 && line - first < back {
+        let above = lines.line_range(first - 1, text);
+        let above = text[above.start..above.end].trim();
+        if above.is_empty() || above.starts_with("$ ") || above.starts_with('>') {
+            break;
+        }
+        first -= 1;
+    }
+    let start = lines.line_start(first);
+    text[start..end]
+        .lines()
+        .map(|l| l.trim_end_matches('\r'))
+        .collect::<Vec<_>>()
+        .join("")
+}

@@ -69,10 +69,16 @@ impl Describe {
     /// What kind of object this describes, from the fields only kubectl prints for it.
     pub fn kind(&self) -> &'static str {
         let has = |k: &str| self.top(k).is_some();
+        // `Node: <name>/<ip>` with a phase is a pod's, even cut down to the few fields
+        // above `Containers:` (an evicted pod's `Status`, `Reason` and `Message`).
+        let placed = has("Node") && (has("Status") || has("Start Time") || has("Controlled By"));
         if has("Containers") && (has("Node") || has("IP") || has("QoS Class"))
             || self.shows_container_state()
+            || placed
         {
             "Pod"
+        } else if has("Reference") && (has("Min replicas") || has("Max replicas")) {
+            "HorizontalPodAutoscaler"
         } else if has("Roles") || has("Taints") || has("Allocatable") {
             "Node"
         } else if has("Access Modes") && has("StorageClass") {

@@ -1,11 +1,15 @@
 //! The Kubernetes API itself: which apiVersions are served, and the shape of each kind.
 
+pub mod admission_webhook_rejected;
+pub mod apply_validation_error;
 pub mod deprecated_api;
 pub mod duplicate_name_in_pod;
 pub mod duplicate_object;
+pub mod field_immutable;
 pub mod invalid_enum_value;
 pub mod invalid_name;
 pub mod invalid_quantity;
+pub mod kind_not_served;
 pub mod missing_required_field;
 pub mod shape;
 pub mod unknown_field;
@@ -28,6 +32,10 @@ pub const RULES: &[RuleEntry] = &[
     RuleEntry::of::<duplicate_object::DuplicateObject>(),
     RuleEntry::of::<invalid_name::InvalidName>(),
     RuleEntry::of::<duplicate_name_in_pod::DuplicateNameInPod>(),
+    RuleEntry::of::<apply_validation_error::ApplyValidationError>(),
+    RuleEntry::of::<field_immutable::FieldImmutable>(),
+    RuleEntry::of::<kind_not_served::KindNotServed>(),
+    RuleEntry::of::<admission_webhook_rejected::AdmissionWebhookRejected>(),
 ];
 
 /// The schema issues of one sort.

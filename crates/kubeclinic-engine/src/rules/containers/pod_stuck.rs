@@ -71,14 +71,21 @@ impl Rule for PodStuck {
     fn detect<'a>(ws: &Workspace<'a>) -> Vec<Stuck> {
         // Any warning the paste holds about this pod, or about a pod it does not name, may be
         // the cause: the rule that reads it speaks then.
+        // A pod may stand twice in a paste (a `kubectl get pods` row and its describe): the
+        // same name is the same pod.
+        let same = |p: usize, index: usize| {
+            p == index
+                || ws.pods[p].pod.name.is_some() && ws.pods[p].pod.name == ws.pods[index].pod.name
+        };
         let explained = |index: usize| {
             ws.events().iter().any(|e| {
                 e.event.is_warning()
-                    && (e.pod == Some(index) || e.pod.is_none_or(|p| ws.pods[p].pod.name.is_none()))
+                    && e.pod
+                        .is_none_or(|p| same(p, index) || ws.pods[p].pod.name.is_none())
             }) || ws
                 .pull_failures()
                 .iter()
-                .any(|f| f.pod_index.is_none_or(|p| p == index))
+                .any(|f| f.pod_index.is_none_or(|p| same(p, index)))
         };
         let mut out = Vec::new();
         for (index, observed) in ws.pods.iter().enumerate() {

@@ -2,6 +2,7 @@
 
 pub mod image_arch_mismatch;
 pub mod image_not_found;
+pub mod image_not_present;
 pub mod image_pull_auth;
 pub mod image_pull_rate_limit;
 pub mod image_registry_not_allowed;
@@ -31,6 +32,7 @@ pub const RULES: &[RuleEntry] = &[
     RuleEntry::of::<image_pull_rate_limit::ImagePullRateLimit>(),
     RuleEntry::of::<invalid_image_name::InvalidImageName>(),
     RuleEntry::of::<image_arch_mismatch::ImageArchMismatch>(),
+    RuleEntry::of::<image_not_present::ImageNotPresent>(),
     RuleEntry::of::<image_registry_not_allowed::ImageRegistryNotAllowed>(),
 ];
 

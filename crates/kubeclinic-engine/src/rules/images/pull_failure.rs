@@ -44,6 +44,8 @@ pub enum Cause {
     InvalidName,
     /// The image has no variant for the node's CPU (`exec format error`, `no matching manifest`).
     Platform,
+    /// `imagePullPolicy: Never` and the node does not have the image (`ErrImageNeverPull`).
+    NeverPulled,
 }
 
 /// One failure of one container (or image, when the container is not known) of one pod.
@@ -217,6 +219,8 @@ pub fn classify(text: &str) -> Option<(Cause, TextRange)> {
             .map(|at| TextRange::new(at, at + needle.len()))
     };
     const BEFORE_DENIED: &[(&str, Cause)] = &[
+        ("is not present with pull policy of never", NeverPulled),
+        ("errimageneverpull", NeverPulled),
         ("toomanyrequests", RateLimit),
         ("429 too many requests", RateLimit),
         ("pull rate limit", RateLimit),

@@ -17,6 +17,7 @@ mod loopback;
 pub mod netpol_peer_selects_nothing;
 pub mod netpol_selects_nothing;
 pub mod nodeport_out_of_range;
+pub mod pod_sandbox_failed;
 pub mod service_port_mismatch;
 pub mod service_ports_ambiguous;
 pub mod service_selects_multiple_workloads;
@@ -50,6 +51,7 @@ pub const RULES: &[RuleEntry] = &[
     RuleEntry::of::<localhost_in_env::LocalhostInEnv>(),
     RuleEntry::of::<localhost_connection::LocalhostConnection>(),
     RuleEntry::of::<dns_resolution_failure::DnsResolutionFailure>(),
+    RuleEntry::of::<pod_sandbox_failed::PodSandboxFailed>(),
 ];
 
 use crate::model::{ContainerKind, K8sObject, Workspace};

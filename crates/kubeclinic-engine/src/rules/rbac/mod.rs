@@ -8,6 +8,7 @@
 
 pub mod rbac_cluster_admin_binding;
 pub mod rbac_escalation_verbs;
+pub mod rbac_forbidden;
 pub mod rbac_role_missing;
 pub mod rbac_secrets_access;
 pub mod rbac_subject_missing;
@@ -24,6 +25,7 @@ pub const RULES: &[RuleEntry] = &[
     RuleEntry::of::<rbac_cluster_admin_binding::RbacClusterAdminBinding>(),
     RuleEntry::of::<rbac_secrets_access::RbacSecretsAccess>(),
     RuleEntry::of::<rbac_escalation_verbs::RbacEscalationVerbs>(),
+    RuleEntry::of::<rbac_forbidden::RbacForbidden>(),
 ];
 
 /// The API group Roles and bindings belong to.

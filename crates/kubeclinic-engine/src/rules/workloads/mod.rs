@@ -3,6 +3,7 @@
 pub mod duplicate_container_port;
 pub mod duplicate_env_var;
 pub mod duplicate_workload;
+pub mod hpa_metrics_unavailable;
 pub mod hpa_min_exceeds_max;
 pub mod hpa_no_requests;
 pub mod hpa_target_missing;
@@ -10,6 +11,7 @@ pub mod identical_probes;
 pub mod image_name_inconsistent;
 pub mod invalid_cron;
 pub mod invalid_port_name;
+pub mod job_failed;
 pub mod job_without_backoff_limit;
 pub mod missing_probes;
 pub mod missing_resources;
@@ -35,6 +37,7 @@ pub const RULES: &[RuleEntry] = &[
     RuleEntry::of::<hpa_target_missing::HpaTargetMissing>(),
     RuleEntry::of::<pdb_selects_nothing::PdbSelectsNothing>(),
     RuleEntry::of::<hpa_no_requests::HpaNoRequests>(),
+    RuleEntry::of::<hpa_metrics_unavailable::HpaMetricsUnavailable>(),
     RuleEntry::of::<pdb_blocks_eviction::PdbBlocksEviction>(),
     RuleEntry::of::<single_replica_with_pdb::SingleReplicaWithPdb>(),
     RuleEntry::of::<missing_probes::MissingProbes>(),
@@ -46,6 +49,7 @@ pub const RULES: &[RuleEntry] = &[
     RuleEntry::of::<hpa_min_exceeds_max::HpaMinExceedsMax>(),
     RuleEntry::of::<replicas_with_hpa::ReplicasWithHpa>(),
     RuleEntry::of::<job_without_backoff_limit::JobWithoutBackoffLimit>(),
+    RuleEntry::of::<job_failed::JobFailed>(),
     RuleEntry::of::<image_name_inconsistent::ImageNameInconsistent>(),
     RuleEntry::of::<duplicate_workload::DuplicateWorkload>(),
 ];

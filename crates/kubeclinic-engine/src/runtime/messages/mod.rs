@@ -8,12 +8,15 @@
 //! read as the `Failed` event of a pod even without the describe around it.
 
 mod admission;
+mod api;
 mod config;
+mod controllers;
 mod eviction;
 mod logs;
 mod mount;
 mod probes;
 mod pull;
+mod sandbox;
 mod scheduling;
 mod storage;
 mod termination;
@@ -43,6 +46,11 @@ pub enum Family {
     Termination,
     Eviction,
     Storage,
+    /// kubectl's and the API server's refusals of an object.
+    Api,
+    Sandbox,
+    /// The Job and autoscaler controllers.
+    Controllers,
     Log,
 }
 
@@ -75,9 +83,12 @@ pub(crate) const fn w(needle: &'static str, reason: &'static str, about: About) 
     }
 }
 
-fn families() -> [(Family, &'static [Wording]); 10] {
+fn families() -> [(Family, &'static [Wording]); 13] {
     [
         (Family::Admission, admission::WORDINGS),
+        (Family::Api, api::WORDINGS),
+        (Family::Sandbox, sandbox::WORDINGS),
+        (Family::Controllers, controllers::WORDINGS),
         (Family::Scheduling, scheduling::WORDINGS),
         (Family::Storage, storage::WORDINGS),
         (Family::Mount, mount::WORDINGS),

@@ -14,6 +14,11 @@ pub(crate) const WORDINGS: &[Wording] = &[
     w("Error: ImagePullBackOff", "BackOff", Pod),
     w("ImagePullBackOff:", "BackOff", Pod),
     w("ErrImageNeverPull:", "ErrImageNeverPull", Pod),
+    w(
+        "is not present with pull policy of Never",
+        "ErrImageNeverPull",
+        Pod,
+    ),
     w("Error: InvalidImageName", "InspectFailed", Pod),
     w("InvalidImageName:", "InspectFailed", Pod),
     w("trying and failing to pull image", "Failed", Pod),
