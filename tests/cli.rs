@@ -1197,3 +1197,27 @@ fn helm_template_output_names_the_chart_template() {
     assert_eq!(latest["source"], "shop/templates/deployment.yaml");
     assert_eq!(latest["line"], 59);
 }
+
+#[test]
+fn timings_go_to_standard_error_and_leave_the_report_alone() {
+    let plain = kubeclinic(&["check", "--format", "json", LATEST, VALID], None);
+    let timed = kubeclinic(
+        &["check", "--timings", "--format", "json", LATEST, VALID],
+        None,
+    );
+    assert_eq!(plain.stdout, timed.stdout);
+    assert_eq!(plain.status.code(), timed.status.code());
+    let err = stderr(&timed);
+    assert!(err.starts_with("timings for 2 input(s): "), "{err}");
+    assert!(err.contains("reading the inputs"), "{err}");
+    assert!(
+        err.contains("explained findings, suppressions, sorting"),
+        "{err}"
+    );
+    // The total, reading, the ten slowest rules, the other rules and the finish.
+    assert_eq!(
+        err.lines().filter(|l| l.contains(" ms ")).count(),
+        14,
+        "{err}"
+    );
+}

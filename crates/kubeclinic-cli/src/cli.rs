@@ -178,6 +178,10 @@ pub enum Command {
         /// --format json).
         #[arg(long, conflicts_with = "diff")]
         statistics: bool,
+        /// Also print, on standard error, where the check spent its time: reading the inputs,
+        /// the slowest rules, and the rest.
+        #[arg(long, conflicts_with = "diff")]
+        timings: bool,
         /// Print what `kubeclinic fix` would change, as a unified diff per file, instead of
         /// the findings; exit with 1 when it would change anything.
         #[arg(long)]

@@ -63,6 +63,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             fail_on,
             show_suppressed,
             statistics,
+            timings,
             diff,
             safety,
             rules,
@@ -74,7 +75,12 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             if diff {
                 return fixing::check_diff(&checker, &inputs, safety.threshold());
             }
-            let report = checker.check(&inputs.files);
+            let started = std::time::Instant::now();
+            let mut clock = || u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+            let (report, spent) = checker.check_timed(&inputs.files, &mut clock);
+            if timings {
+                eprint!("{}", render_timings(&spent, inputs.files.len()));
+            }
             let text = if statistics {
                 output::statistics::render(&report, format)?
             } else {
@@ -169,4 +175,37 @@ fn assert_generated(relative: &str, expected: &str) {
         actual == expected,
         "{relative} is not what the code generates: run `KUBECLINIC_UPDATE_DOCS=1 cargo test -p kubeclinic-cli` and commit the result"
     );
+}
+
+/// `--timings`: the phases and the ten slowest rules, in milliseconds.
+fn render_timings(spent: &kubeclinic_engine::Timings, files: usize) -> String {
+    let ms = |ns: u64| ns as f64 / 1e6;
+    let total = spent.total().max(1);
+    let share = |ns: u64| 100.0 * ns as f64 / total as f64;
+    let mut out = format!(
+        "timings for {files} input(s): {:.1} ms in all\n{:>10.1} ms {:>5.1} %  reading the inputs\n",
+        ms(total),
+        ms(spent.parse),
+        share(spent.parse)
+    );
+    let mut rules = spent.rules.clone();
+    rules.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    for (id, ns) in rules.iter().take(10) {
+        out.push_str(&format!(
+            "{:>10.1} ms {:>5.1} %  {id}\n",
+            ms(*ns),
+            share(*ns)
+        ));
+    }
+    let rest: u64 = rules.iter().skip(10).map(|(_, ns)| ns).sum();
+    out.push_str(&format!(
+        "{:>10.1} ms {:>5.1} %  the other {} rules\n{:>10.1} ms {:>5.1} %  explained findings, suppressions, sorting\n",
+        ms(rest),
+        share(rest),
+        rules.len().saturating_sub(10),
+        ms(spent.finish),
+        share(spent.finish)
+    ));
+    out.push_str("(facts rules share are charged to the first rule that needs them)\n");
+    out
 }

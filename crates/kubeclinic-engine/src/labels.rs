@@ -138,7 +138,7 @@ pub fn near_miss(ws: &Workspace, selector: &crate::yaml::Node, closest: Option<u
             labels.get(r.key).is_some_and(|have| {
                 similar(have, wanted)
                     || have.eq_ignore_ascii_case(wanted)
-                    || crate::similarity::edit_distance(have, wanted) <= 2
+                    || crate::similarity::distance_within(have, wanted, 2).is_some()
             })
         })
 }
@@ -198,14 +198,8 @@ impl Workspace<'_> {
     /// [`crate::model::K8sObject::may_share_namespace`]: an object without a namespace goes
     /// wherever it is applied, so it can meet any other.
     pub fn select(&self, selector: &LabelSelector, near: &crate::model::K8sObject) -> Selection {
-        let candidates: Vec<usize> = (0..self.templates.len())
-            .filter(|&t| self.object_of(&self.templates[t]).may_share_namespace(near))
-            .collect();
-        let matched: Vec<usize> = candidates
-            .iter()
-            .copied()
-            .filter(|&t| selector_matches(selector, self.template_labels(t)))
-            .collect();
+        let matched = self.matched(selector, near);
+        let candidates = self.templates_near(near).to_vec();
         let closest = if matched.is_empty() {
             closest_template(self, selector, &candidates)
         } else {
@@ -218,6 +212,32 @@ impl Workspace<'_> {
         }
     }
 
+    /// [`Self::select`]'s matched templates alone, for rules that need no near miss.
+    pub fn matched(&self, selector: &LabelSelector, near: &crate::model::K8sObject) -> Vec<usize> {
+        let candidates = self.templates_near(near);
+        // A template must hold every `matchLabels` pair: try only those holding the rarest.
+        let rarest = selector
+            .match_labels
+            .iter()
+            .flatten()
+            .map(|(k, v)| self.templates_with_label(k, v))
+            .min_by_key(|templates| templates.len());
+        let matched: Vec<usize> = match rarest {
+            Some(templates) => templates
+                .iter()
+                .copied()
+                .filter(|&t| candidates.binary_search(&t).is_ok())
+                .filter(|&t| selector_matches(selector, self.template_labels(t)))
+                .collect(),
+            None => candidates
+                .iter()
+                .copied()
+                .filter(|&t| selector_matches(selector, self.template_labels(t)))
+                .collect(),
+        };
+        matched
+    }
+
     /// True when a custom resource that can share `near`'s namespace holds a `labels` map the
     /// selector matches: operators (Prometheus, Alertmanager, sandbox templates...) build
     /// pods from custom resources and copy labels from them.
@@ -226,12 +246,9 @@ impl Workspace<'_> {
         selector: &LabelSelector,
         near: &crate::model::K8sObject,
     ) -> bool {
-        self.objects.iter().any(|o| {
-            o.may_share_namespace(near)
-                && o.is_custom_resource()
-                && label_maps(o.node, 0)
-                    .into_iter()
-                    .any(|labels| selector_matches(selector, &labels))
+        self.custom_resource_labels().iter().any(|(o, maps)| {
+            self.objects[*o].may_share_namespace(near)
+                && maps.iter().any(|labels| selector_matches(selector, labels))
         })
     }
 }
@@ -269,8 +286,22 @@ pub fn closest_template(
     candidates: &[usize],
 ) -> Option<usize> {
     let wanted = selector.match_labels.clone().unwrap_or_default();
-    candidates
+    // Only a template whose value for some key is the same or similar can score 2: gather
+    // those from the label index instead of scoring every template of the namespace.
+    let mut near: Vec<usize> = wanted
         .iter()
+        .filter_map(|(k, v)| Some((ws.label_values(k)?, v)))
+        .flat_map(|(values, v)| {
+            values
+                .iter()
+                .filter(move |(have, _)| *have == v || similar(have, v))
+                .flat_map(|(_, templates)| templates.iter().copied())
+        })
+        .filter(|t| candidates.binary_search(t).is_ok())
+        .collect();
+    near.sort_unstable();
+    near.dedup();
+    near.iter()
         .map(|&t| {
             let labels = ws.template_labels(t);
             let score: usize = wanted
@@ -292,13 +323,10 @@ pub fn closest_template(
 
 /// Values that share a word: `binance-extractor` and `binance-data-extractor`.
 pub fn similar(a: &str, b: &str) -> bool {
-    let words = |s: &str| {
+    fn words(s: &str) -> std::str::Split<'_, [char; 3]> {
         s.split(['-', '_', '.'])
-            .map(str::to_string)
-            .collect::<Vec<_>>()
-    };
-    let (a, b) = (words(a), words(b));
-    a.iter().any(|w| w.len() > 2 && b.contains(w))
+    }
+    words(a).any(|w| w.len() > 2 && words(b).any(|x| x == w))
 }
 
 pub fn describe_selector(selector: &LabelSelector) -> String {

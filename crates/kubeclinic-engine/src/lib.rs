@@ -78,26 +78,73 @@ pub fn check(files: &[SourceFile]) -> Report {
     settings::default_checker().check(files)
 }
 
+/// Where a check spent its time, in the clock's units (the engine has no clock of its own:
+/// the caller passes one, see [`Checker::check_timed`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Timings {
+    /// Reading every input: YAML, JSON and kubectl output.
+    pub parse: u64,
+    /// Each rule that ran, in registry order. The facts rules share (links, labels, schema
+    /// issues) are computed once, and charged to the first rule that asks for them.
+    pub rules: Vec<(&'static str, u64)>,
+    /// Explained findings, suppressions and sorting.
+    pub finish: u64,
+}
+
+impl Timings {
+    pub fn total(&self) -> u64 {
+        self.parse + self.rules.iter().map(|(_, t)| t).sum::<u64>() + self.finish
+    }
+
+    /// Adds another check's timings (a set checked by several checkers).
+    pub fn add(&mut self, other: &Timings) {
+        self.parse += other.parse;
+        self.finish += other.finish;
+        for (id, t) in &other.rules {
+            match self.rules.iter_mut().find(|(mine, _)| mine == id) {
+                Some((_, mine)) => *mine += t,
+                None => self.rules.push((id, *t)),
+            }
+        }
+    }
+}
+
 impl Checker {
     /// Runs the chosen rules over the set.
     pub fn check(&self, files: &[SourceFile]) -> Report {
+        self.check_timed(files, &mut || 0).0
+    }
+
+    /// [`Self::check`], timing each phase and rule with `clock` (any monotonic counter:
+    /// nanoseconds from `std::time::Instant`, `performance.now()` in microseconds...).
+    pub fn check_timed(
+        &self,
+        files: &[SourceFile],
+        clock: &mut dyn FnMut() -> u64,
+    ) -> (Report, Timings) {
+        let mut timings = Timings::default();
+        let start = clock();
         let parsed = Parsed::new(files);
         let ws = Workspace::with_checker(&parsed, self);
-        let mut findings: Vec<Finding> = self
-            .rules()
-            .iter()
-            .flat_map(|entry| {
-                let mut found = (entry.run)(&ws);
-                let severity = self.severity_of(entry.meta.id, entry.meta.severity);
-                for f in &mut found {
-                    // A finding the rule itself made quieter (history) stays so.
-                    if f.severity == entry.meta.severity {
-                        f.severity = severity;
-                    }
+        let mut last = clock();
+        timings.parse = last.saturating_sub(start);
+        let mut findings: Vec<Finding> = Vec::new();
+        for entry in self.rules() {
+            let mut found = (entry.run)(&ws);
+            let severity = self.severity_of(entry.meta.id, entry.meta.severity);
+            for f in &mut found {
+                // A finding the rule itself made quieter (history) stays so.
+                if f.severity == entry.meta.severity {
+                    f.severity = severity;
                 }
-                found
-            })
-            .collect();
+            }
+            findings.append(&mut found);
+            let now = clock();
+            timings
+                .rules
+                .push((entry.meta.id, now.saturating_sub(last)));
+            last = now;
+        }
         rule::drop_explained(&mut findings, rules::find);
         let (mut findings, mut suppressed) = suppression::apply(&ws, findings);
         for f in findings
@@ -116,13 +163,15 @@ impl Checker {
                 &b.message,
             ))
         });
-        Report {
+        let report = Report {
             findings,
             objects: ws.objects.len(),
             observed_pods: ws.pods.len(),
             reading: parsed.runtime.iter().map(|r| r.reading).collect(),
             suppressed,
-        }
+        };
+        timings.finish = clock().saturating_sub(last);
+        (report, timings)
     }
 
     /// Applies every fix at or above `threshold`, re-checking with these settings.

@@ -222,6 +222,9 @@ pub struct Container<'a> {
     pub node: &'a Node,
 }
 
+/// Pod template indexes by label key, then value.
+type LabelIndex<'a> = HashMap<&'a str, HashMap<&'a str, Vec<usize>>>;
+
 /// Everything the rules look at.
 pub struct Workspace<'a> {
     pub parsed: &'a Parsed<'a>,
@@ -252,6 +255,14 @@ pub struct Workspace<'a> {
     autoscalers: std::cell::OnceCell<Vec<crate::rules::workloads::Autoscaler<'a>>>,
     /// Each pod template's labels, for the selectors of every rule.
     template_labels: std::cell::OnceCell<Vec<crate::labels::Labels<'a>>>,
+    /// Pod templates by `key=value` label, in template order, so a selector does not try
+    /// every template.
+    templates_by_label: std::cell::OnceCell<LabelIndex<'a>>,
+    /// The pod templates that can share an object's namespace, by that namespace (`None`:
+    /// anywhere), filled as selectors ask.
+    templates_near: std::cell::RefCell<HashMap<Option<String>, std::rc::Rc<[usize]>>>,
+    /// The `labels` maps of every custom resource, by object index.
+    custom_labels: std::cell::OnceCell<Vec<(usize, Vec<crate::labels::Labels<'a>>)>>,
 }
 
 /// A described pod and the input it came from.
@@ -418,6 +429,9 @@ impl<'a> Workspace<'a> {
             links: std::cell::OnceCell::new(),
             autoscalers: std::cell::OnceCell::new(),
             template_labels: std::cell::OnceCell::new(),
+            templates_by_label: std::cell::OnceCell::new(),
+            templates_near: std::cell::RefCell::default(),
+            custom_labels: std::cell::OnceCell::new(),
             provided: std::cell::OnceCell::new(),
             references: std::cell::OnceCell::new(),
         };
@@ -517,6 +531,55 @@ impl<'a> Workspace<'a> {
                 .map(|t| t.label_pairs().into_iter().collect())
                 .collect()
         })[template]
+    }
+
+    /// The pod templates holding the label `key: value`, in template order.
+    pub fn templates_with_label(&self, key: &str, value: &str) -> &[usize] {
+        self.label_values(key)
+            .and_then(|values| values.get(value))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Every value the pod templates give label `key`, each with its templates in order.
+    pub fn label_values(&self, key: &str) -> Option<&HashMap<&'a str, Vec<usize>>> {
+        let index = self.templates_by_label.get_or_init(|| {
+            let mut index: LabelIndex<'a> = HashMap::new();
+            for t in 0..self.templates.len() {
+                for (&k, &v) in self.template_labels(t) {
+                    index.entry(k).or_default().entry(v).or_default().push(t);
+                }
+            }
+            index
+        });
+        index.get(key)
+    }
+
+    /// The pod templates (in order) that can share `near`'s namespace (see
+    /// [`K8sObject::may_share_namespace`]).
+    pub fn templates_near(&self, near: &K8sObject) -> std::rc::Rc<[usize]> {
+        let namespace = near.effective_namespace().map(str::to_string);
+        self.templates_near
+            .borrow_mut()
+            .entry(namespace)
+            .or_insert_with(|| {
+                (0..self.templates.len())
+                    .filter(|&t| self.object_of(&self.templates[t]).may_share_namespace(near))
+                    .collect()
+            })
+            .clone()
+    }
+
+    /// Every `labels` map inside each custom resource of the set (see
+    /// [`crate::labels::label_maps`]), read once for every selector.
+    pub fn custom_resource_labels(&self) -> &[(usize, Vec<crate::labels::Labels<'a>>)] {
+        self.custom_labels.get_or_init(|| {
+            self.objects
+                .iter()
+                .enumerate()
+                .filter(|(_, o)| o.is_custom_resource())
+                .map(|(i, o)| (i, crate::labels::label_maps(o.node, 0)))
+                .collect()
+        })
     }
 
     pub fn references(&self) -> &[crate::provides::Referenced<'a>] {

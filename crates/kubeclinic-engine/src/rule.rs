@@ -245,6 +245,12 @@ pub fn drop_explained(
     findings: &mut Vec<Finding>,
     meta: impl Fn(&str) -> Option<&'static RuleMeta>,
 ) {
+    // Findings by rule, so each looks only at the rules that may explain it.
+    let mut by_rule: std::collections::HashMap<&str, Vec<&Finding>> =
+        std::collections::HashMap::new();
+    for f in findings.iter() {
+        by_rule.entry(f.rule).or_default().push(f);
+    }
     let explained: Vec<bool> = findings
         .iter()
         .map(|f| {
@@ -257,7 +263,8 @@ pub fn drop_explained(
             let places: Vec<(FileId, TextRange)> = std::iter::once((f.file, f.range))
                 .chain(f.evidence.iter().copied())
                 .collect();
-            findings.iter().any(|g| {
+            let candidates = by.iter().filter_map(|rule| by_rule.get(rule)).flatten();
+            candidates.into_iter().any(|g| {
                 // The explaining finding's own place within this one's places, or the place its
                 // fix edits or labels (a log line's finding whose fix mends this very value)
                 // overlapping this one's range.
@@ -270,13 +277,12 @@ pub fn drop_explained(
                     file == f.file
                         && (range.contains_range(f.range) || f.range.contains_range(range))
                 };
-                by.contains(&g.rule)
-                    && (at(g.file, g.range)
-                        || g.fix
-                            .iter()
-                            .flat_map(|x| &x.edits)
-                            .any(|e| mends(e.file, e.range))
-                        || g.related.iter().any(|r| mends(r.file, r.range)))
+                at(g.file, g.range)
+                    || g.fix
+                        .iter()
+                        .flat_map(|x| &x.edits)
+                        .any(|e| mends(e.file, e.range))
+                    || g.related.iter().any(|r| mends(r.file, r.range))
             })
         })
         .collect();

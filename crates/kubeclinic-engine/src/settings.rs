@@ -262,12 +262,23 @@ impl CheckerSet {
 
     /// Checks the set; each input's findings come from its own checker.
     pub fn check(&self, files: &[SourceFile]) -> Report {
+        self.check_timed(files, &mut || 0).0
+    }
+
+    /// [`Self::check`] with the time of each phase and rule, summed over the checkers.
+    pub fn check_timed(
+        &self,
+        files: &[SourceFile],
+        clock: &mut dyn FnMut() -> u64,
+    ) -> (Report, crate::Timings) {
         if let [(checker, _)] = self.groups.as_slice() {
-            return checker.check(files);
+            return checker.check_timed(files, clock);
         }
+        let mut timings = crate::Timings::default();
         let mut merged: Option<Report> = None;
         for (checker, mine) in &self.groups {
-            let mut report = checker.check(files);
+            let (mut report, spent) = checker.check_timed(files, clock);
+            timings.add(&spent);
             report.findings.retain(|f| mine.contains(&f.file));
             report.suppressed.retain(|s| mine.contains(&s.finding.file));
             match &mut merged {
@@ -287,7 +298,7 @@ impl CheckerSet {
                 &b.message,
             ))
         });
-        report
+        (report, timings)
     }
 
     /// Applies every fix at or above `threshold`, re-checking the set as [`Self::check`] does.

@@ -212,11 +212,13 @@ pub fn read(text: &str) -> Runtime {
     // The namespace `-n` gave the last command: its output's rows do not print it.
     let mut command_namespace: Option<String> = None;
     for region in &regions {
-        let region_lines: Vec<Line> = all
+        // Lines are in text order: the region's are one run of them.
+        let from = all.partition_point(|l| l.range.start < region.range.start);
+        let region_lines: Vec<Line> = all[from..]
             .iter()
+            .take_while(|l| l.range.start <= region.range.end)
             .filter(|l| {
-                l.range.start >= region.range.start
-                    && l.range.end <= region.range.end
+                l.range.end <= region.range.end
                     && !(l.range.is_empty() && l.range.start == region.range.end)
             })
             .cloned()

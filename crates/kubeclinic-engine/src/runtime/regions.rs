@@ -355,6 +355,21 @@ pub fn carve(text: &str) -> Vec<Region> {
         // An indented line inside a manifest is the manifest's (or an event row, which
         // `breaks_manifest` sees): no prompt to look for.
         let body = current == Some(RegionKind::Manifest) && clean.starts_with([' ', '\t']);
+        // Most lines of a paste are indented manifest lines. Only an indented event row
+        // (`Warning`, `Normal`) or table header (`LAST SEEN`, `NAME`, `NAMESPACE`) ends the
+        // manifest: any other first letter needs none of the checks below.
+        if body {
+            let first = clean.bytes().find(|b| !matches!(b, b' ' | b'\t'));
+            if let Some(last) = regions
+                .last_mut()
+                .filter(|last| last.kind == RegionKind::Manifest)
+                .filter(|_| !matches!(first, Some(b'L' | b'N' | b'W')))
+            {
+                pending = None;
+                last.range.end = line.range.end;
+                continue;
+            }
+        }
         let starts = if !body && is_command(clean) {
             Some(RegionKind::Command)
         } else if is_describe_start(clean, next) {
@@ -478,6 +493,17 @@ mod tests {
         let got = kinds(text);
         assert_eq!(got.len(), 1, "{got:?}");
         assert_eq!(got[0].0, RegionKind::Manifest);
+    }
+
+    #[test]
+    fn an_indented_event_row_still_ends_a_manifest() {
+        let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  Warning  BackOff  2m  kubelet  Back-off restarting failed container\n";
+        let got: Vec<RegionKind> = kinds(text).into_iter().map(|(k, _)| k).collect();
+        assert_eq!(got, vec![RegionKind::Manifest, RegionKind::Fragment]);
+        let text =
+            "$ kubectl get pod web -o yaml\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n";
+        let got: Vec<RegionKind> = kinds(text).into_iter().map(|(k, _)| k).collect();
+        assert_eq!(got, vec![RegionKind::Command, RegionKind::Manifest]);
     }
 
     #[test]

@@ -112,9 +112,14 @@ impl<'a> CharToByte<'a> {
         if self.ascii {
             return char_index.min(self.text.len());
         }
-        if char_index < self.cursor_char {
-            self.cursor_char = 0;
-            self.cursor_byte = 0;
+        // Marks mostly move forward; walk back the few characters when one does not.
+        while self.cursor_char > char_index {
+            let Some(c) = self.text[..self.cursor_byte].chars().next_back() else {
+                self.cursor_char = 0;
+                break;
+            };
+            self.cursor_byte -= c.len_utf8();
+            self.cursor_char -= 1;
         }
         let mut chars = self.text[self.cursor_byte..].chars();
         while self.cursor_char < char_index {

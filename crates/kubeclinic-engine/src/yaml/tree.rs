@@ -81,6 +81,7 @@ pub struct Node {
 
 impl Node {
     /// Follows aliases to the node they name.
+    #[inline]
     pub fn resolved(&self) -> &Node {
         let mut node = self;
         while let NodeKind::Alias(target) = &node.kind {
@@ -89,6 +90,7 @@ impl Node {
         node
     }
 
+    #[inline]
     pub fn as_scalar(&self) -> Option<&Scalar> {
         match &self.resolved().kind {
             NodeKind::Scalar(s) => Some(s),
@@ -109,6 +111,7 @@ impl Node {
         }
     }
 
+    #[inline]
     pub fn entries(&self) -> &[Entry] {
         match &self.resolved().kind {
             NodeKind::Mapping(entries) => entries,
@@ -116,6 +119,7 @@ impl Node {
         }
     }
 
+    #[inline]
     pub fn items(&self) -> &[Node] {
         match &self.resolved().kind {
             NodeKind::Sequence(items) => items,

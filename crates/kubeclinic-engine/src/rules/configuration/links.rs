@@ -166,6 +166,10 @@ pub struct Graph<'w, 'a> {
     by_kind: HashMap<&'w str, Vec<usize>>,
     /// Custom resources that may make objects (see [`Graph::made_by_operator`]).
     operators: Vec<&'w K8sObject<'a>>,
+    /// [`Graph::operators`] indexes by the operator's own name, and by every name a field of
+    /// its `spec` gives to what it makes (see [`names_made`]).
+    operators_by_name: HashMap<&'w str, Vec<usize>>,
+    operators_by_field: HashMap<&'w str, Vec<usize>>,
     generated: Vec<(&'static str, &'a str)>,
     /// Kubelet's `not found` errors in the pasted events, for the runtime rules to explain;
     /// read on first use.
@@ -196,12 +200,30 @@ impl<'w, 'a> Graph<'w, 'a> {
                     && !o.node.get("spec").is_some_and(|spec| runs_pods(spec, 0))
             })
             .map(|(_, o)| o)
-            .collect();
+            .collect::<Vec<_>>();
+        let mut operators_by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut operators_by_field: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, o) in operators.iter().enumerate() {
+            if let Some(name) = o.name.as_deref() {
+                operators_by_name.entry(name).or_default().push(i);
+            }
+            let mut made = Vec::new();
+            if let Some(spec) = o.node.get("spec") {
+                names_made(spec, false, 0, &mut made);
+            }
+            made.sort_unstable();
+            made.dedup();
+            for name in made {
+                operators_by_field.entry(name).or_default().push(i);
+            }
+        }
         Self {
             ws,
             by_name,
             by_kind,
             operators,
+            operators_by_name,
+            operators_by_field,
             generated: generated(ws),
             problems: std::cell::OnceCell::new(),
         }
@@ -258,18 +280,18 @@ impl<'w, 'a> Graph<'w, 'a> {
     /// `orders` makes `orders-app`) or after a field of it (`writeConnectionSecretToRef`,
     /// `connectionStringSecretName`).
     fn made_by_operator(&self, name: &str, workload: &K8sObject) -> bool {
-        self.operators.iter().any(|o| {
-            o.may_share_namespace(workload)
-                && (o.name.as_deref().is_some_and(|n| {
-                    name == n
-                        || name
-                            .strip_prefix(n)
-                            .is_some_and(|rest| rest.starts_with('-'))
-                }) || o
-                    .node
-                    .get("spec")
-                    .is_some_and(|spec| names_made(spec, name, false, 0)))
-        })
+        // The operator's name is the whole name, or a part of it before a `-`.
+        let prefixes = name
+            .match_indices('-')
+            .map(|(at, _)| &name[..at])
+            .chain([name]);
+        let candidates = prefixes
+            .filter_map(|prefix| self.operators_by_name.get(prefix))
+            .chain(self.operators_by_field.get(name))
+            .flatten();
+        candidates
+            .into_iter()
+            .any(|&i| self.operators[i].may_share_namespace(workload))
     }
 
     /// The object of the namespace whose name looks like a misspelling of the link's.
@@ -370,20 +392,22 @@ impl<'w, 'a> Graph<'w, 'a> {
     }
 }
 
-/// True when `name` is the value of a field that names what an operator writes: `secretName`,
+/// The values of the fields that name what an operator writes: `secretName`,
 /// `connectionStringSecretName`, `writeConnectionSecretToRef.name`.
-fn names_made(node: &Node, name: &str, in_ref: bool, depth: usize) -> bool {
-    depth <= 12
-        && node.entries().iter().any(|e| {
-            let key = e.key.as_str().unwrap_or_default().to_ascii_lowercase();
-            let here = (key.ends_with("secretname") || (in_ref && key == "name"))
-                && e.value.as_str() == Some(name);
-            here || names_made(&e.value, name, key.starts_with("write"), depth + 1)
-                || e.value
-                    .items()
-                    .iter()
-                    .any(|i| names_made(i, name, false, depth + 1))
-        })
+fn names_made<'n>(node: &'n Node, in_ref: bool, depth: usize, out: &mut Vec<&'n str>) {
+    if depth > 12 {
+        return;
+    }
+    for e in node.entries() {
+        let key = e.key.as_str().unwrap_or_default().to_ascii_lowercase();
+        if key.ends_with("secretname") || (in_ref && key == "name") {
+            out.extend(e.value.as_str());
+        }
+        names_made(&e.value, key.starts_with("write"), depth + 1, out);
+        for item in e.value.items() {
+            names_made(item, false, depth + 1, out);
+        }
+    }
 }
 
 /// True when a resource holds containers: it runs pods, and reads what they name.

@@ -172,13 +172,30 @@ impl Rule for DefaultDenyNoDns {
             })
             .collect();
         let selected = |index: usize, selector: &LabelSelector| -> Vec<usize> {
-            let selection = ws.select(selector, &ws.objects[index]);
+            let near = &ws.objects[index];
             if selects_everything(selector) {
-                selection.candidates
+                ws.templates_near(near).to_vec()
             } else {
-                selection.matched
+                ws.matched(selector, near)
             }
         };
+        // The templates of each egress-isolating policy that lets DNS out (ascending).
+        let dns_allowed: Vec<Vec<usize>> = policies
+            .iter()
+            .filter(|(other, typed, _)| {
+                isolates_egress(typed)
+                    && typed
+                        .spec
+                        .as_ref()
+                        .and_then(|s| s.egress.as_ref())
+                        .is_some_and(|rules| {
+                            rules
+                                .iter()
+                                .any(|r| allows_dns(r, ws.objects[*other].effective_namespace()))
+                        })
+            })
+            .map(|(other, _, sel)| selected(*other, sel))
+            .collect();
         let mut out = Vec::new();
         for (index, typed, selector) in &policies {
             if !isolates_egress(typed) {
@@ -186,21 +203,7 @@ impl Rule for DefaultDenyNoDns {
             }
             let templates: Vec<usize> = selected(*index, selector)
                 .into_iter()
-                .filter(|&t| {
-                    !policies.iter().any(|(other, typed, sel)| {
-                        isolates_egress(typed)
-                            && selected(*other, sel).contains(&t)
-                            && typed
-                                .spec
-                                .as_ref()
-                                .and_then(|s| s.egress.as_ref())
-                                .is_some_and(|rules| {
-                                    rules.iter().any(|r| {
-                                        allows_dns(r, ws.objects[*other].effective_namespace())
-                                    })
-                                })
-                    })
-                })
+                .filter(|t| !dns_allowed.iter().any(|sel| sel.binary_search(t).is_ok()))
                 .collect();
             if !templates.is_empty() {
                 let allowers = policies

@@ -4,7 +4,6 @@ use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, FileId, Fix, Related};
 use crate::model::Workspace;
 use crate::rule::Rule;
-use crate::similarity::edit_distance;
 use crate::text::TextRange;
 use crate::yaml::{self, scalar_content_range, Node};
 
@@ -233,7 +232,7 @@ fn closest_service(ws: &Workspace, host: &str) -> Option<(String, String)> {
     ws.objects_of_kind("Service")
         .filter_map(|s| {
             let name = s.name.as_deref()?;
-            let distance = edit_distance(first, name);
+            let distance = crate::similarity::distance_within(first, name, 2).unwrap_or(usize::MAX);
             let wrong_namespace = distance == 0
                 && namespace_part.is_some()
                 && namespace_part != s.namespace.as_deref();
@@ -290,6 +289,6 @@ mod tests {
     fn hosts_are_found_whole() {
         assert_eq!(find_host("postgres://u@db:5432/app", "db"), Some(13));
         assert_eq!(find_host("postgres://u@dbx:5432/app", "db"), None);
-        assert_eq!(edit_distance("postgress", "postgres"), 1);
+        assert_eq!(crate::similarity::edit_distance("postgress", "postgres"), 1);
     }
 }

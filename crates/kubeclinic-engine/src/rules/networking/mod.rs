@@ -267,7 +267,7 @@ pub fn service_selector<'a>(
 pub fn service_targets(ws: &Workspace, service: usize) -> Option<Vec<usize>> {
     let object = &ws.objects[service];
     let (_, selector) = service_selector(object)?;
-    let matched = ws.select(&selector, object).matched;
+    let matched = ws.matched(&selector, object);
     (!matched.is_empty()).then_some(matched)
 }
 

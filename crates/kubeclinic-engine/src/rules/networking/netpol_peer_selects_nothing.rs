@@ -166,7 +166,7 @@ fn near_labels(selector: &Node, labels: &Labels) -> bool {
             labels.get(r.key).is_some_and(|have| {
                 crate::labels::similar(have, wanted)
                     || have.eq_ignore_ascii_case(wanted)
-                    || crate::similarity::edit_distance(have, wanted) <= 2
+                    || crate::similarity::distance_within(have, wanted, 2).is_some()
             })
         })
 }

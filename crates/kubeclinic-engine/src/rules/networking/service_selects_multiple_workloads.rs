@@ -140,21 +140,26 @@ impl Rule for ServiceSelectsMultipleWorkloads {
 
     fn detect<'a>(ws: &Workspace<'a>) -> Vec<Mixed> {
         let mut out = Vec::new();
+        // How often each (kind, name, namespace) is defined, counted once for the set.
+        let mut defined: std::collections::HashMap<(&str, Option<&str>, Option<&str>), usize> =
+            std::collections::HashMap::new();
+        for o in &ws.objects {
+            *defined
+                .entry((o.kind.as_str(), o.name.as_deref(), o.effective_namespace()))
+                .or_default() += 1;
+        }
+        // A Service defined twice comes from alternative files (one or the other is applied),
+        // and so may its workloads: `duplicate-object` speaks of that.
+        let defined_twice = |kind: &str, o: &crate::model::K8sObject| {
+            defined
+                .get(&(kind, o.name.as_deref(), o.effective_namespace()))
+                .is_some_and(|&n| n > 1)
+        };
         for &index in ws.indexes_of_kind("Service") {
             let Some(templates) = service_targets(ws, index) else {
                 continue;
             };
             let service = &ws.objects[index];
-            // A Service defined twice comes from alternative files (one or the other is
-            // applied), and so may its workloads: `duplicate-object` speaks of that.
-            let defined_twice = |kind: &str, o: &crate::model::K8sObject| {
-                ws.objects_of_kind(kind)
-                    .filter(|x| {
-                        x.name == o.name && x.effective_namespace() == o.effective_namespace()
-                    })
-                    .count()
-                    > 1
-            };
             if defined_twice("Service", service) {
                 continue;
             }

@@ -175,6 +175,9 @@ fn hosts<'t>(
     out
 }
 
+/// A Service of the set: its index, name and namespace.
+type ServiceName<'a> = (usize, &'a str, Option<&'a str>);
+
 impl Rule for UnknownServiceHost {
     type State<'a> = Unknown;
 
@@ -190,7 +193,22 @@ impl Rule for UnknownServiceHost {
         if services.is_empty() {
             return Vec::new();
         }
-        let managed = |ns: &str| services.iter().any(|(_, _, n)| *n == Some(ns));
+        let namespaces: std::collections::HashSet<&str> =
+            services.iter().filter_map(|(_, _, n)| *n).collect();
+        let managed = |ns: &str| namespaces.contains(ns);
+        // The Services a host in a namespace can name: those of the namespace and those
+        // without one; every Service for a host whose namespace is not known.
+        let mut by_namespace: std::collections::HashMap<Option<&str>, Vec<&ServiceName>> =
+            std::collections::HashMap::new();
+        let in_namespace_of = |namespace: Option<&str>| -> Vec<&ServiceName> {
+            services
+                .iter()
+                .filter(|(_, _, n)| match (namespace, n) {
+                    (Some(a), Some(b)) => a == *b,
+                    _ => true,
+                })
+                .collect()
+        };
         // Every (object, key, value node) to read.
         let mut values: Vec<(usize, String, &Node)> = Vec::new();
         for c in &ws.containers {
@@ -223,13 +241,9 @@ impl Rule for UnknownServiceHost {
             let o = &ws.objects[object];
             for host in hosts(&scalar.text, names_a_host(&key), &managed) {
                 let namespace = host.namespace.or(o.effective_namespace());
-                let in_namespace: Vec<&(usize, &str, Option<&str>)> = services
-                    .iter()
-                    .filter(|(_, _, n)| match (namespace, n) {
-                        (Some(a), Some(b)) => a == *b,
-                        _ => true,
-                    })
-                    .collect();
+                let in_namespace = by_namespace
+                    .entry(namespace)
+                    .or_insert_with(|| in_namespace_of(namespace));
                 if in_namespace.is_empty()
                     || in_namespace
                         .iter()

@@ -143,8 +143,9 @@ impl Rule for SpreadSelectorMismatch {
                     continue;
                 }
                 // Other pods of the set it matches: anti-affinity to another app is deliberate.
-                let selection = ws.select(&selector, object);
-                if !selection.matched.is_empty() || ws.made_by_controller(&selector, object) {
+                if !ws.matched(&selector, object).is_empty()
+                    || ws.made_by_controller(&selector, object)
+                {
                     continue;
                 }
                 if !near_miss(ws, node, Some(index)) {

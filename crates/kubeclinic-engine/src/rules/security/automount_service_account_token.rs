@@ -67,45 +67,66 @@ pub struct Mounted<'a> {
     account: Option<&'a Node>,
 }
 
-/// True when the set turns the token off on the `default` ServiceAccount of `object`'s
-/// namespace, or binds a role to that account (then the pod may well use it).
-fn decided_by_account(ws: &Workspace, object: &K8sObject) -> bool {
-    let namespace = object.effective_namespace();
-    let same = |o: &K8sObject| match (o.effective_namespace(), namespace) {
-        (Some(a), Some(b)) => a == b,
-        _ => true,
-    };
-    let off = ws.objects_of_kind("ServiceAccount").any(|sa| {
-        sa.name.as_deref() == Some("default")
-            && same(sa)
-            && sa.node.get("automountServiceAccountToken").and_then(flag) == Some(false)
-    });
-    let bound = ["RoleBinding", "ClusterRoleBinding"].iter().any(|kind| {
-        ws.objects_of_kind(kind).any(|binding| {
-            let subjects = binding
-                .node
-                .get("subjects")
-                .map(Node::items)
-                .unwrap_or_default();
-            subjects.iter().any(|s| {
-                let text = |k| s.get(k).and_then(Node::as_str);
-                let subject_namespace = text("namespace").or(binding.effective_namespace());
-                text("kind") == Some("ServiceAccount")
-                    && text("name") == Some("default")
-                    && match (subject_namespace, namespace) {
-                        (Some(a), Some(b)) => a == b,
-                        _ => true,
+/// The namespaces whose `default` ServiceAccount the set decides for: it turns the token off
+/// there, or binds a role to that account (then the pods may well use it). `None` stands for
+/// an object without a namespace, which meets every namespace. Read once for the set.
+struct Decided<'a> {
+    namespaces: std::collections::HashSet<&'a str>,
+    anywhere: bool,
+}
+
+impl<'w> Decided<'w> {
+    fn of(ws: &'w Workspace<'_>) -> Self {
+        let mut out = Decided {
+            namespaces: std::collections::HashSet::new(),
+            anywhere: false,
+        };
+        let mut add = |namespace: Option<&'w str>| match namespace {
+            Some(n) => {
+                out.namespaces.insert(n);
+            }
+            None => out.anywhere = true,
+        };
+        for sa in ws.objects_of_kind("ServiceAccount") {
+            if sa.name.as_deref() == Some("default")
+                && sa.node.get("automountServiceAccountToken").and_then(flag) == Some(false)
+            {
+                add(sa.effective_namespace());
+            }
+        }
+        for kind in ["RoleBinding", "ClusterRoleBinding"] {
+            for binding in ws.objects_of_kind(kind) {
+                let subjects = binding
+                    .node
+                    .get("subjects")
+                    .map(Node::items)
+                    .unwrap_or_default();
+                for s in subjects {
+                    let text = |k| s.get(k).and_then(Node::as_str);
+                    if text("kind") == Some("ServiceAccount") && text("name") == Some("default") {
+                        add(text("namespace").or(binding.effective_namespace()));
                     }
-            })
-        })
-    });
-    off || bound
+                }
+            }
+        }
+        out
+    }
+
+    /// True for `object`'s namespace.
+    fn covers(&self, object: &K8sObject) -> bool {
+        self.anywhere
+            || match object.effective_namespace() {
+                Some(n) => self.namespaces.contains(n),
+                None => !self.namespaces.is_empty(),
+            }
+    }
 }
 
 impl Rule for AutomountServiceAccountToken {
     type State<'a> = Mounted<'a>;
 
     fn detect<'a>(ws: &Workspace<'a>) -> Vec<Mounted<'a>> {
+        let decided = Decided::of(ws);
         judged(ws)
             .filter_map(|(template, t)| {
                 if set(Some(t.spec), "automountServiceAccountToken").is_some() {
@@ -116,7 +137,7 @@ impl Rule for AutomountServiceAccountToken {
                 if account.is_some_and(|a| a.as_str() != Some("default")) {
                     return None;
                 }
-                if decided_by_account(ws, ws.object_of(t)) {
+                if decided.covers(ws.object_of(t)) {
                     return None;
                 }
                 Some(Mounted { template, account })

@@ -1,9 +1,10 @@
+use std::collections::HashMap;
+
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Related};
 use crate::model::{ContainerKind, Workspace};
 use crate::rule::Rule;
 use crate::rules::images::reference::{is_placeholder, repository_placeholder, ImageReference};
-use crate::similarity::edit_distance;
 use crate::yaml::{render_scalar, Node};
 
 use super::container_title;
@@ -280,7 +281,7 @@ pub fn confusable(a: &str, b: &str) -> bool {
             return false;
         }
     }
-    edit_distance(a, b) <= 2
+    crate::similarity::distance_within(a, b, 2).is_some()
 }
 
 /// A container's image, split into the repository's owner and last segment.
@@ -334,6 +335,17 @@ impl Rule for ImageNameInconsistent {
             ws.objects[ws.containers[a.container].object]
                 .may_share_namespace(&ws.objects[ws.containers[b.container].object])
         };
+        // Uses by repository (in input order), and each owner's repositories.
+        let mut by_repository: HashMap<&str, Vec<&Use>> = HashMap::new();
+        let mut by_owner: HashMap<&str, Vec<&str>> = HashMap::new();
+        for u in &uses {
+            let same = by_repository.entry(u.repository).or_default();
+            if same.is_empty() {
+                by_owner.entry(u.split().0).or_default().push(u.repository);
+            }
+            same.push(u);
+        }
+        let mut confusables: HashMap<(&str, &str), bool> = HashMap::new();
         let mut out = Vec::new();
         for u in &uses {
             let (owner, name) = u.split();
@@ -341,33 +353,31 @@ impl Rule for ImageNameInconsistent {
             if owner.is_empty() {
                 continue;
             }
-            let count = |repository: &str| {
-                uses.iter()
-                    .filter(|v| v.repository == repository && near(u, v))
-                    .count()
+            let near_uses = |repository: &str| {
+                by_repository[repository]
+                    .iter()
+                    .copied()
+                    .filter(|v| near(u, v))
             };
-            let mine = count(u.repository);
-            let rival = uses
-                .iter()
-                .filter(|v| near(u, v))
-                .filter(|v| {
-                    let (o, n) = v.split();
-                    o == owner && confusable(name, n)
-                })
-                .map(|v| (count(v.repository), v.repository))
-                .filter(|(n, _)| *n > mine)
-                .max();
+            let mine = near_uses(u.repository).count();
+            let mut rival = None;
+            for &repository in &by_owner[owner] {
+                let other = repository.rsplit_once('/').map_or(repository, |(_, n)| n);
+                let confused = *confusables
+                    .entry((name, other))
+                    .or_insert_with(|| confusable(name, other));
+                let count = near_uses(repository).count();
+                if confused && count > mine {
+                    rival = rival.max(Some((count, repository)));
+                }
+            }
             let Some((_, common)) = rival else { continue };
             out.push(Odd {
                 container: u.container,
                 node: u.node,
                 repository: u.repository,
                 common,
-                others: uses
-                    .iter()
-                    .filter(|v| v.repository == common && near(u, v))
-                    .map(|v| (v.container, v.node))
-                    .collect(),
+                others: near_uses(common).map(|v| (v.container, v.node)).collect(),
             });
         }
         out
