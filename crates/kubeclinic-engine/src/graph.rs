@@ -94,6 +94,8 @@ pub enum Relation {
     Scales,
     /// PodDisruptionBudget to the workloads whose pods it selects.
     Guards,
+    /// Ingress to the Secret holding the certificate of its hosts (`spec.tls`).
+    ServesTls,
     /// NetworkPolicy to the workloads whose pods it selects.
     AppliesTo,
 }
@@ -109,6 +111,7 @@ impl Relation {
             Relation::PullsWith => "pulls with",
             Relation::Scales => "scales",
             Relation::Guards => "guards",
+            Relation::ServesTls => "serves TLS with",
             Relation::AppliesTo => "applies to",
         }
     }
@@ -149,6 +152,7 @@ impl Checker {
 pub fn build(ws: &Workspace) -> Graph {
     let mut b = Builder::new(ws);
     b.routes();
+    b.tls();
     b.services();
     b.autoscalers();
     b.policies();
@@ -357,6 +361,81 @@ impl<'w, 'a> Builder<'w, 'a> {
                         range,
                         Some(format!("Service {name} is not in the set")),
                     );
+                }
+            }
+        }
+    }
+
+    /// Ingress to the Secret of each `spec.tls` entry, broken when the set lacks it. A Secret
+    /// cert-manager issues for the Ingress, or another object of the set makes, is drawn as
+    /// one the set does not hold, without a problem.
+    fn tls(&mut self) {
+        let ws = self.ws;
+        for &index in ws.indexes_of_kind("Ingress") {
+            let ingress = &ws.objects[index];
+            if ingress.is_live() {
+                continue;
+            }
+            let issued =
+                crate::rules::networking::ingress_tls_secret_missing::issued_for(ingress.node);
+            for tls in ingress
+                .node
+                .path(&["spec", "tls"])
+                .map(Node::items)
+                .unwrap_or_default()
+            {
+                let Some(secret) = tls.get("secretName") else {
+                    continue;
+                };
+                let Some(name) = secret.as_str().filter(|n| !n.is_empty() && !unrendered(n)) else {
+                    continue;
+                };
+                let hosts: Vec<&str> = tls
+                    .get("hosts")
+                    .map(Node::items)
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(Node::as_str)
+                    .collect();
+                let label = if hosts.is_empty() {
+                    "tls".to_string()
+                } else {
+                    format!("tls {}", hosts.join(", "))
+                };
+                let from = self.node_of(index);
+                let provided = ws.provided().iter().find(|p| {
+                    p.kind == "Secret"
+                        && p.name == name
+                        && ws.objects[p.by].may_share_namespace(ingress)
+                });
+                let range = secret.span;
+                match provided {
+                    Some(p) if ws.objects[p.by].kind == "Secret" => {
+                        let to = self.object_node(p.by, NodeRole::Config);
+                        self.edge(
+                            from,
+                            to,
+                            Relation::ServesTls,
+                            label,
+                            ingress.file,
+                            range,
+                            None,
+                        );
+                    }
+                    found => {
+                        let to = self.placeholder("Secret", name, ingress, range, NodeRole::Config);
+                        let problem = (found.is_none() && !issued)
+                            .then(|| format!("Secret {name} is not in the set"));
+                        self.edge(
+                            from,
+                            to,
+                            Relation::ServesTls,
+                            label,
+                            ingress.file,
+                            range,
+                            problem,
+                        );
+                    }
                 }
             }
         }
@@ -1003,6 +1082,73 @@ spec:
             g.edges.is_empty(),
             "a live pod's links are the cluster's business"
         );
+    }
+
+    #[test]
+    fn ingress_tls_secrets_are_linked() {
+        let text = r#"apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: shop, namespace: shop}
+spec:
+  tls:
+    - hosts: [shop.example.org]
+      secretName: shop-tls
+    - hosts: [admin.example.org]
+      secretName: admin-tls
+  defaultBackend: {service: {name: web, port: {number: 80}}}
+---
+apiVersion: v1
+kind: Secret
+type: kubernetes.io/tls
+metadata: {name: shop-tls, namespace: shop}
+data: {tls.crt: "", tls.key: ""}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: issued
+  namespace: shop
+  annotations: {cert-manager.io/cluster-issuer: letsencrypt}
+spec:
+  tls: [{hosts: [api.example.org], secretName: api-tls}]
+  defaultBackend: {service: {name: web, port: {number: 80}}}
+"#;
+        let g = graph_of(text);
+        assert!(
+            has(
+                &g,
+                "Ingress shop",
+                "serves TLS with",
+                "Secret shop-tls",
+                false
+            ),
+            "{:#?}",
+            edges(&g)
+        );
+        assert!(has(
+            &g,
+            "Ingress shop",
+            "serves TLS with",
+            "Secret admin-tls",
+            true
+        ));
+        // cert-manager makes the Secret: not in the set, and not a problem.
+        assert!(has(
+            &g,
+            "Ingress issued",
+            "serves TLS with",
+            "Secret api-tls",
+            false
+        ));
+        let tls = g
+            .edges
+            .iter()
+            .find(|e| e.relation == Relation::ServesTls)
+            .unwrap();
+        assert_eq!(tls.label, "tls shop.example.org");
+        assert_eq!(&text[tls.range.start..tls.range.end], "shop-tls");
+        let (_, missing) = node(&g, "Secret", "admin-tls");
+        assert!(missing.missing);
     }
 
     #[test]

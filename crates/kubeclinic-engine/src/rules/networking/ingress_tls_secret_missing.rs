@@ -93,7 +93,7 @@ pub struct Missing<'a> {
 }
 
 /// True when the Ingress asks cert-manager (or an ACME controller) to make its TLS Secrets.
-fn issued_for(ingress: &Node) -> bool {
+pub fn issued_for(ingress: &Node) -> bool {
     ingress
         .path(&["metadata", "annotations"])
         .map(Node::entries)
