@@ -455,6 +455,24 @@ impl<'w, 'a> Builder<'w, 'a> {
             });
             self.selected(service, Relation::Selects, node, &selector, by_controller);
         }
+        // A Service whose targetPort no selected container declares reaches its pods on a
+        // port nothing listens on.
+        for (service, port) in crate::rules::networking::service_port_mismatch::unserved_ports(ws) {
+            let Some(from) = self.of_object[service] else {
+                continue;
+            };
+            for edge in self
+                .graph
+                .edges
+                .iter_mut()
+                .filter(|e| e.from == from && e.relation == Relation::Selects && !e.broken)
+            {
+                edge.broken = true;
+                edge.problem = Some(format!(
+                    "no container of these pods declares port {port}, the Service's targetPort"
+                ));
+            }
+        }
     }
 
     /// NetworkPolicies and PodDisruptionBudgets to the workloads whose pods they select; an
@@ -1149,6 +1167,31 @@ spec:
         assert_eq!(&text[tls.range.start..tls.range.end], "shop-tls");
         let (_, missing) = node(&g, "Secret", "admin-tls");
         assert!(missing.missing);
+    }
+
+    #[test]
+    fn a_target_port_no_container_declares_breaks_the_link() {
+        let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers: [{name: web, image: web:1, ports: [{containerPort: 80}]}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: {app: web}\n  ports: [{port: 80, targetPort: 8080}]\n";
+        let g = graph_of(text);
+        assert!(
+            has(&g, "Service web", "selects", "Deployment web", true),
+            "{:#?}",
+            edges(&g)
+        );
+        let edge = g
+            .edges
+            .iter()
+            .find(|e| e.relation == Relation::Selects)
+            .unwrap();
+        assert!(edge.problem.as_deref().unwrap().contains("port 8080"));
+        let served = text.replace("targetPort: 8080", "targetPort: 80");
+        assert!(has(
+            &graph_of(&served),
+            "Service web",
+            "selects",
+            "Deployment web",
+            false
+        ));
     }
 
     #[test]

@@ -108,6 +108,15 @@ pub struct Mismatch<'a> {
     replacement: Option<(PortRef<'a>, &'a Node)>,
 }
 
+/// Each Service of the set whose `targetPort` no selected container declares, with that port
+/// as written (`8080`, `http`), for the graph's Service-to-workload links.
+pub fn unserved_ports(ws: &Workspace) -> Vec<(usize, String)> {
+    ServicePortMismatch::detect(ws)
+        .into_iter()
+        .map(|m| (m.service, m.wanted.text()))
+        .collect()
+}
+
 impl Rule for ServicePortMismatch {
     type State<'a> = Mismatch<'a>;
 
