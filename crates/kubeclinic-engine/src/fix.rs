@@ -1,6 +1,6 @@
 //! Applying fixes the way Ruff does: sort, skip what overlaps, re-check, repeat until stable.
 
-use crate::diagnostic::{Applicability, Edit, Fix};
+use crate::diagnostic::{Applicability, Edit, FileId, Finding, Fix};
 use crate::model::SourceFile;
 use crate::settings::{default_checker, Checker};
 use crate::Report;
@@ -46,21 +46,41 @@ pub(crate) fn fix_by(
     let mut current: Vec<SourceFile> = files.to_vec();
     let mut applied: Vec<AppliedFix> = Vec::new();
     let mut seen: Vec<Fix> = Vec::new();
+    // Findings proven by what the cluster printed (an event, a log line) whose fix edits a
+    // manifest elsewhere: the evidence stays in the paste after the fix, so the finding
+    // comes back. Their fix is applied once (by rule and the evidence's text), never
+    // compounded (halving a request again and again).
+    let mut applied_on: Vec<(&'static str, FileId, String)> = Vec::new();
     for _ in 0..MAX_ROUNDS {
         let report = check(&current);
         let mut chosen: Vec<&Edit> = Vec::new();
         let mut round: Vec<AppliedFix> = Vec::new();
-        let mut candidates: Vec<(&'static str, &Fix)> = report
+        let mut candidates: Vec<(&Finding, &Fix)> = report
             .findings
             .iter()
-            .filter_map(|f| Some((f.rule, f.fix.as_ref()?)))
+            .filter_map(|f| Some((f, f.fix.as_ref()?)))
             .filter(|(_, fix)| fix.applicability >= threshold && !fix.edits.is_empty())
             .collect();
         candidates.sort_by_key(|(_, fix)| first_edit(fix));
-        for (rule, fix) in candidates {
+        for (finding, fix) in candidates {
+            let rule = finding.rule;
             // A fix that comes back after being applied did not cure its finding: stop it
             // from looping.
             if seen.contains(fix) {
+                continue;
+            }
+            let evidence_elsewhere = from_cluster(&current[finding.file].text, finding)
+                && !fix
+                    .edits
+                    .iter()
+                    .any(|e| e.file == finding.file && e.range.overlaps(finding.range));
+            let evidence = current[finding.file]
+                .text
+                .get(finding.range.start..finding.range.end)
+                .unwrap_or_default()
+                .to_string();
+            let key = (rule, finding.file, evidence);
+            if evidence_elsewhere && applied_on.contains(&key) {
                 continue;
             }
             let clashes = fix.edits.iter().any(|e| {
@@ -74,6 +94,9 @@ pub(crate) fn fix_by(
             }
             chosen.extend(fix.edits.iter());
             seen.push(fix.clone());
+            if evidence_elsewhere {
+                applied_on.push(key);
+            }
             round.push(AppliedFix {
                 rule,
                 title: fix.title.clone(),
@@ -100,6 +123,18 @@ pub(crate) fn fix_by(
         remaining,
         converged: false,
     }
+}
+
+/// True when `finding` stands on what the cluster printed (an event row, a describe field, a
+/// log line) rather than in a manifest of its input.
+fn from_cluster(text: &str, finding: &Finding) -> bool {
+    let reads_cluster =
+        crate::rules::find(finding.rule).is_some_and(|m| m.reads != crate::rule::Reads::Manifests);
+    reads_cluster
+        && !crate::runtime::regions::carve(text).iter().any(|r| {
+            r.kind == crate::runtime::regions::RegionKind::Manifest
+                && r.range.contains_range(finding.range)
+        })
 }
 
 fn first_edit(fix: &Fix) -> (usize, usize) {
@@ -132,6 +167,27 @@ pub fn apply_edits<'e>(text: &str, edits: impl Iterator<Item = &'e Edit>) -> Str
 mod tests {
     use super::*;
     use crate::text::TextRange;
+
+    #[test]
+    fn a_fix_proven_by_an_event_is_applied_once() {
+        // The FailedScheduling event stays in the paste after its fix halves the request:
+        // the loop must not halve it again each round.
+        let paste = include_str!(
+            "../../../tests/fragments/scheduling/tail-events-insufficient-memory-deploy.txt"
+        );
+        let outcome = fix(
+            &[SourceFile::new("paste.txt", paste)],
+            Applicability::Unsafe,
+        );
+        assert!(outcome.converged);
+        let halvings: Vec<&AppliedFix> = outcome
+            .applied
+            .iter()
+            .filter(|a| a.rule == "insufficient-resources")
+            .collect();
+        assert_eq!(halvings.len(), 1, "{halvings:?}");
+        assert!(outcome.files[0].text.contains("memory: 3Gi"));
+    }
 
     #[test]
     fn edits_keep_every_other_byte() {

@@ -112,26 +112,31 @@ impl Rule for UnreadableKubectlOutput {
                 });
             }
         }
+        // One finding per input for its documents without a kind, at the first of them: a
+        // paste of a million `a: 1` documents gets one answer, not a million.
         for (file, documents) in ws.parsed.documents.iter().enumerate() {
-            for root in documents.iter().filter_map(|d| d.root.as_ref()) {
-                let shaped = root.is_mapping() || !root.items().is_empty();
-                if !shaped
-                    || root.get("kind").is_some()
-                    || root.get("apiVersion").is_some()
-                    || PodView::from_fragment(root).is_some()
-                {
-                    continue;
-                }
-                let first = root.entries().first().map_or(root.span, |e| e.key.span);
-                out.push(Unread {
-                    file,
-                    first,
-                    reason: String::new(),
-                    count: 0,
-                    nothing: false,
-                    no_kind: true,
+            let mut kindless = documents
+                .iter()
+                .filter_map(|d| d.root.as_ref())
+                .filter(|root| {
+                    let shaped = root.is_mapping() || !root.items().is_empty();
+                    shaped
+                        && root.get("kind").is_none()
+                        && root.get("apiVersion").is_none()
+                        && PodView::from_fragment(root).is_none()
                 });
-            }
+            let Some(root) = kindless.next() else {
+                continue;
+            };
+            let first = root.entries().first().map_or(root.span, |e| e.key.span);
+            out.push(Unread {
+                file,
+                first,
+                reason: String::new(),
+                count: 1 + kindless.count(),
+                nothing: false,
+                no_kind: true,
+            });
         }
         out
     }
@@ -141,7 +146,10 @@ impl Rule for UnreadableKubectlOutput {
             return Diagnostic {
                 file: state.file,
                 range: state.first,
-                message: "This YAML has no `apiVersion` and `kind`, so it was not read as a Kubernetes object: nothing in it was checked".into(),
+                message: match state.count {
+                    0 | 1 => "This YAML has no `apiVersion` and `kind`, so it was not read as a Kubernetes object: nothing in it was checked".to_string(),
+                    n => format!("This YAML has no `apiVersion` and `kind`, nor have {} other documents of this input, so they were not read as Kubernetes objects: nothing in them was checked", n - 1),
+                },
                 why: "Kubernetes needs both to know what an object is, and so does Kubeclinic. Chart values and other configuration files are not objects either.".into(),
                 help: Some("Paste whole objects (`kubectl get <kind> <name> -o yaml`, or the rendered `helm template` output), or add the object's `apiVersion` and `kind`.".into()),
                 object: None,
