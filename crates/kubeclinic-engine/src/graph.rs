@@ -409,34 +409,25 @@ impl<'w, 'a> Builder<'w, 'a> {
                         && ws.objects[p.by].may_share_namespace(ingress)
                 });
                 let range = secret.span;
-                match provided {
+                let (to, problem) = match provided {
                     Some(p) if ws.objects[p.by].kind == "Secret" => {
-                        let to = self.object_node(p.by, NodeRole::Config);
-                        self.edge(
-                            from,
-                            to,
-                            Relation::ServesTls,
-                            label,
-                            ingress.file,
-                            range,
-                            None,
-                        );
+                        (self.object_node(p.by, NodeRole::Config), None)
                     }
-                    found => {
-                        let to = self.placeholder("Secret", name, ingress, range, NodeRole::Config);
-                        let problem = (found.is_none() && !issued)
-                            .then(|| format!("Secret {name} is not in the set"));
-                        self.edge(
-                            from,
-                            to,
-                            Relation::ServesTls,
-                            label,
-                            ingress.file,
-                            range,
-                            problem,
-                        );
-                    }
-                }
+                    found => (
+                        self.placeholder("Secret", name, ingress, range, NodeRole::Config),
+                        (found.is_none() && !issued)
+                            .then(|| format!("Secret {name} is not in the set")),
+                    ),
+                };
+                self.edge(
+                    from,
+                    to,
+                    Relation::ServesTls,
+                    label,
+                    ingress.file,
+                    range,
+                    problem,
+                );
             }
         }
     }
