@@ -62,6 +62,8 @@ pub(crate) fn fix_by(
             .filter(|(_, fix)| fix.applicability >= threshold && !fix.edits.is_empty())
             .collect();
         candidates.sort_by_key(|(_, fix)| first_edit(fix));
+        // Each input's manifest regions, carved once per round when a finding asks.
+        let mut manifests: Vec<Option<Vec<crate::text::TextRange>>> = vec![None; current.len()];
         for (finding, fix) in candidates {
             let rule = finding.rule;
             // A fix that comes back after being applied did not cure its finding: stop it
@@ -69,7 +71,7 @@ pub(crate) fn fix_by(
             if seen.contains(fix) {
                 continue;
             }
-            let evidence_elsewhere = from_cluster(&current[finding.file].text, finding)
+            let evidence_elsewhere = from_cluster(&current, &mut manifests, finding)
                 && !fix
                     .edits
                     .iter()
@@ -126,15 +128,27 @@ pub(crate) fn fix_by(
 }
 
 /// True when `finding` stands on what the cluster printed (an event row, a describe field, a
-/// log line) rather than in a manifest of its input.
-fn from_cluster(text: &str, finding: &Finding) -> bool {
+/// log line) rather than in a manifest of its input. `manifests` caches each input's
+/// manifest regions for the round.
+fn from_cluster(
+    files: &[SourceFile],
+    manifests: &mut [Option<Vec<crate::text::TextRange>>],
+    finding: &Finding,
+) -> bool {
+    use crate::runtime::regions::{carve, RegionKind};
     let reads_cluster =
         crate::rules::find(finding.rule).is_some_and(|m| m.reads != crate::rule::Reads::Manifests);
-    reads_cluster
-        && !crate::runtime::regions::carve(text).iter().any(|r| {
-            r.kind == crate::runtime::regions::RegionKind::Manifest
-                && r.range.contains_range(finding.range)
-        })
+    if !reads_cluster {
+        return false;
+    }
+    let regions = manifests[finding.file].get_or_insert_with(|| {
+        carve(&files[finding.file].text)
+            .into_iter()
+            .filter(|r| r.kind == RegionKind::Manifest)
+            .map(|r| r.range)
+            .collect()
+    });
+    !regions.iter().any(|r| r.contains_range(finding.range))
 }
 
 fn first_edit(fix: &Fix) -> (usize, usize) {

@@ -773,6 +773,15 @@ impl<'a> Workspace<'a> {
         self.indexes_of_kind(kind).iter().map(|&i| &self.objects[i])
     }
 
+    /// The set's one object of `kind`, when it holds exactly one: the object a paste that
+    /// names none is about.
+    pub fn only_of_kind<'s>(&'s self, kind: &str) -> Option<&'s K8sObject<'a>> {
+        match self.indexes_of_kind(kind) {
+            [one] => Some(&self.objects[*one]),
+            _ => None,
+        }
+    }
+
     pub fn indexes_of_kind(&self, kind: &str) -> &[usize] {
         self.by_kind.get(kind).map_or(&[], Vec::as_slice)
     }

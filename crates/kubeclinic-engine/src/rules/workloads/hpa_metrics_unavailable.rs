@@ -109,13 +109,9 @@ impl Rule for HpaMetricsUnavailable {
 
     fn detect<'a>(ws: &Workspace<'a>) -> Vec<NoMetric> {
         // The autoscaler the paste is about: the event's own, else the set's only one.
-        let only = {
-            let mut hpas = ws.objects_of_kind("HorizontalPodAutoscaler");
-            match (hpas.next(), hpas.next()) {
-                (Some(one), None) => Some(one.reference()),
-                _ => None,
-            }
-        };
+        let only = ws
+            .only_of_kind("HorizontalPodAutoscaler")
+            .map(|o| o.reference());
         let mut out: Vec<NoMetric> = Vec::new();
         for s in said(ws) {
             let telling = matches!(

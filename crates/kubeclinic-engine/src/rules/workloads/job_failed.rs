@@ -75,15 +75,12 @@ fn why_of(reason: &str, text: &str) -> Option<Why> {
 
 /// The Job of the set with this name, else the set's only Job.
 fn job_in_set<'w, 'a>(ws: &'w Workspace<'a>, name: Option<&str>) -> Option<&'w Node> {
-    let mut jobs = ws.objects_of_kind("Job");
     match name {
-        Some(name) => jobs
+        Some(name) => ws
+            .objects_of_kind("Job")
             .find(|j| j.name.as_deref() == Some(name))
             .map(|j| j.node),
-        None => match (jobs.next(), jobs.next()) {
-            (Some(one), None) => Some(one.node),
-            _ => None,
-        },
+        None => ws.only_of_kind("Job").map(|j| j.node),
     }
 }
 
