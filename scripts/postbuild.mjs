@@ -8,7 +8,9 @@
 // 3. kubeclinic.html: the whole app in one file (CSS, wasm-bindgen glue and its snippets, the
 //    wasm as base64), which runs from file:// with no other file and no network; its own
 //    policy pins the inline script and styles by their SHA-256.
-// 4. kube-clinic.js: the <kube-clinic> element (web/js/kube-clinic.js) with the names of the
+// 4. rule-docs.json: every rule's page of docs/rules/ by id, which the rule reference fetches
+//    when it opens (in kubeclinic.html, a data block), so the wasm carries no docs text.
+// 5. kube-clinic.js: the <kube-clinic> element (web/js/kube-clinic.js) with the names of the
 //    files it loads from beside itself and the stylesheet web/embed.css.
 //
 // Plain Node (20+), no dependencies. Also importable: the tests call the module bundler.
@@ -220,6 +222,20 @@ function fill(template, build, name) {
   return template.replace(marker, () => JSON.stringify(build, null, 2));
 }
 
+/**
+ * `{ id: markdown }` from docs/rules/<id>.md (written and checked by the CLI's tests). Links
+ * between pages become their text: the reference shows every rule on one page.
+ */
+export function ruleDocs(dir = path.join(ROOT, 'docs/rules')) {
+  const docs = {};
+  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.md') && f !== 'README.md').sort()) {
+    const text = fs.readFileSync(path.join(dir, file), 'utf8');
+    docs[file.slice(0, -3)] = text.replace(/\[(`[^`\]]+`)\]\([\w-]+\.md\)/g, '$1');
+  }
+  if (Object.keys(docs).length === 0) fail(`${dir} holds no rule pages`);
+  return JSON.stringify(docs);
+}
+
 function writeElement(staging, { glue, wasm }) {
   const template = fs.readFileSync(path.join(ROOT, 'web/js/kube-clinic.js'), 'utf8');
   const css = fs.readFileSync(path.join(ROOT, 'web/embed.css'), 'utf8');
@@ -252,7 +268,14 @@ function writeSingleFile(staging, html, { loaderSource, publicUrl, wasm }) {
   out = out.replace(loaderTag, () => `<script type="module">${code}</script>`);
 
   const base64 = fs.readFileSync(path.join(staging, wasm)).toString('base64');
-  out = out.replace(/<\/body>/i, () => `<script type="application/wasm;base64" id="kubeclinic-wasm">${base64}</script>\n</body>`);
+  // `<\/` is the same JSON and never closes the element.
+  const docs = read('rule-docs.json').replace(/<\//g, '<\\/');
+  out = out.replace(
+    /<\/body>/i,
+    () =>
+      `<script type="application/json" id="kubeclinic-rule-docs">${docs}</script>\n` +
+      `<script type="application/wasm;base64" id="kubeclinic-wasm">${base64}</script>\n</body>`,
+  );
 
   const policy = [
     "default-src 'none'",
@@ -296,6 +319,7 @@ export function postbuild({ staging, publicUrl = './' }) {
   const page = externalizeScripts(fs.readFileSync(indexPath, 'utf8'), { staging, publicUrl, glue });
   fs.writeFileSync(indexPath, page.html);
   writeElement(staging, { glue, wasm });
+  fs.writeFileSync(path.join(staging, 'rule-docs.json'), ruleDocs());
   writeSingleFile(staging, page.html, { loaderSource: page.loaderSource, publicUrl, wasm });
   const worker = writeServiceWorker(staging);
 

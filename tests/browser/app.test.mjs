@@ -271,7 +271,7 @@ test('the browser app', async (t) => {
   await t.test('the rule reference lists every rule with its docs', async () => {
     await finding('image-tag-placeholder', 63).locator('.rule-link button').click();
     const rule = page.locator('details.rule[data-rule="image-tag-placeholder"]');
-    await rule.waitFor();
+    await page.waitForFunction(() => document.querySelector('details.rule[data-rule="image-tag-placeholder"] .rule-summary')?.textContent.trim());
     assert.ok(await rule.evaluate((details) => details.open), 'the rule is open');
     assert.match(await rule.textContent(), /Why is this bad\?/);
     const ids = await page.locator('details.rule').evaluateAll((all) => all.map((d) => d.dataset.rule));

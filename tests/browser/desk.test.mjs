@@ -291,7 +291,8 @@ test('the desk', async (t) => {
   await t.test('rules are searchable and linkable by id', async () => {
     await page.goto(`${origin}/#/rules/netpol-selects-nothing`);
     const rule = page.locator('details.rule[data-rule="netpol-selects-nothing"]');
-    await rule.waitFor();
+    // The docs arrive after the list (rule-docs.json); search reads their summaries.
+    await page.waitForFunction(() => document.querySelector('details.rule[data-rule="netpol-selects-nothing"] .rule-summary')?.textContent.trim());
     assert.ok(await rule.evaluate((d) => d.open));
     await page.fill('[data-testid=rule-search]', 'localhost');
     const ids = await page.locator('details.rule').evaluateAll((all) => all.map((d) => d.dataset.rule));

@@ -153,6 +153,15 @@ const outside = (requests, origins) =>
     return !origins.includes(origin);
   });
 
+/** Waits until the rule reference shows `id` open with its summary and its docs. */
+async function ruleDocsShown(page, id) {
+  const rule = page.locator(`details.rule[data-rule="${id}"]`);
+  await page.waitForFunction((id) => document.querySelector(`details.rule[data-rule="${id}"] .rule-summary`)?.textContent.trim(), id);
+  assert.ok(await rule.evaluate((d) => d.open), `${id} is open`);
+  assert.match(await rule.textContent(), /Why is this bad\?/);
+  assert.equal(await page.locator('[data-testid=rule-docs-failed]').count(), 0);
+}
+
 const finding = (page, rule, line) => page.locator(`li.finding[data-rule="${rule}"]${line ? `[data-line="${line}"]` : ''}`);
 
 // A bound on the whole run, so that a page that never answers fails the test instead of hanging.
@@ -188,6 +197,9 @@ test('trust, offline use and embedding', { timeout: 180_000 }, async (t) => {
       await finding(page, 'netpol-selects-nothing', 22).waitFor();
       await finding(page, 'localhost-in-env', 41).waitFor();
       assert.equal(await editorText(page), example);
+      // The rule docs are fetched only when the reference opens: the worker has them too.
+      await page.goto(`${kc.origin}${BASE}#/rules/netpol-selects-nothing`);
+      await ruleDocsShown(page, 'netpol-selects-nothing');
       // The ?embed view is the same index.html, so it is kept too.
       await page.goto(`${kc.origin}${BASE}index.html?embed#text=${encodeURIComponent(LATEST)}`);
       await page.locator('li.kc-finding[data-rule="image-tag-latest"][data-line="8"]').waitFor();
@@ -223,6 +235,10 @@ test('trust, offline use and embedding', { timeout: 180_000 }, async (t) => {
       // The app works there as on the server: a new text is checked.
       await single.page.fill('[data-testid=editor]', BROKEN);
       await finding(single.page, 'yaml-syntax-error', 6).waitFor();
+      // The rule docs come from the file's own data block.
+      await single.page.evaluate(() => { location.hash = '#/rules/localhost-in-env'; });
+      await ruleDocsShown(single.page, 'localhost-in-env');
+      assert.deepEqual(single.log.requests.filter((url) => !url.startsWith('file:') && !url.startsWith('data:')), []);
     } finally {
       await single.context.close();
     }

@@ -625,12 +625,27 @@ pub struct RuleView {
     pub docs: Vec<DocBlock>,
 }
 
-/// Every registered rule with its documentation.
-pub fn rules() -> Vec<RuleView> {
+/// The rules' documentation, by rule id: the Markdown of each rule's page in `docs/rules/`.
+/// The page fetches it (`rule-docs.json`, written at build time) when the rule reference is
+/// opened, so the download the first diagnosis waits for carries no docs text.
+pub type RuleDocs = std::collections::HashMap<String, String>;
+
+/// Reads `rule-docs.json`: an object of rule id to Markdown. Names what is wrong, never panics.
+pub fn parse_rule_docs(json: &str) -> Result<RuleDocs, String> {
+    serde_json::from_str(json).map_err(|e| format!("the rule docs cannot be read ({e})"))
+}
+
+/// Every registered rule, with its documentation when `docs` has it (an empty summary and no
+/// blocks while the docs load, or when they cannot).
+pub fn rules(docs: &RuleDocs) -> Vec<RuleView> {
     REGISTRY
         .iter()
         .map(|entry| {
             let meta = entry.meta;
+            let blocks = docs
+                .get(meta.id)
+                .map(|page| doc_blocks(page_body(page)))
+                .unwrap_or_default();
             RuleView {
                 id: meta.id,
                 category: meta.category.as_str(),
@@ -645,14 +660,39 @@ pub fn rules() -> Vec<RuleView> {
                     Reads::Runtime => "runtime",
                     Reads::Both => "both",
                 },
-                summary: meta
-                    .section("What it does")
-                    .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
-                    .unwrap_or_default(),
-                docs: without_section(doc_blocks(&meta.markdown()), "What it does"),
+                summary: section_text(&blocks, "What it does"),
+                docs: without_section(blocks, "What it does"),
             }
         })
         .collect()
+}
+
+/// A rule page from its first `##` heading on: the title and the table above it repeat what
+/// the reference shows as badges.
+fn page_body(page: &str) -> &str {
+    if page.starts_with("## ") {
+        return page;
+    }
+    page.find("\n## ").map_or(page, |at| &page[at + 1..])
+}
+
+/// The paragraphs and list items of one section, as one line of text.
+fn section_text(blocks: &[DocBlock], heading: &str) -> String {
+    let mut inside = false;
+    let mut words = Vec::new();
+    for block in blocks {
+        match block {
+            DocBlock::Heading(h) => inside = h == heading,
+            DocBlock::Paragraph(text) if inside => words.push(text.as_str()),
+            DocBlock::List(items) if inside => words.extend(items.iter().map(String::as_str)),
+            _ => {}
+        }
+    }
+    words
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Drops one section (its heading and the blocks up to the next heading).
@@ -1073,9 +1113,35 @@ mod tests {
             && m.3.ends_with(&format!("({})", first.rule))));
     }
 
+    /// What the build writes as `rule-docs.json`: each rule's page in `docs/rules/`.
+    fn rule_docs() -> RuleDocs {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/rules");
+        REGISTRY
+            .iter()
+            .map(|e| {
+                let page = std::fs::read_to_string(dir.join(format!("{}.md", e.meta.id)))
+                    .unwrap_or_else(|err| panic!("docs/rules/{}.md: {err}", e.meta.id));
+                (e.meta.id.to_string(), page)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn rules_wait_for_their_docs_and_name_a_broken_docs_file() {
+        let rules = rules(&RuleDocs::new());
+        assert_eq!(rules.len(), REGISTRY.len());
+        assert!(rules
+            .iter()
+            .all(|r| r.summary.is_empty() && r.docs.is_empty()));
+        let err = parse_rule_docs("{\"a\": 1}").unwrap_err();
+        assert!(err.starts_with("the rule docs cannot be read"), "{err}");
+        let docs = parse_rule_docs("{\"x\": \"## What it does\\nFinds it.\"}").unwrap();
+        assert_eq!(docs["x"], "## What it does\nFinds it.");
+    }
+
     #[test]
     fn every_rule_has_docs_in_blocks() {
-        let rules = rules();
+        let rules = rules(&rule_docs());
         assert_eq!(rules.len(), REGISTRY.len());
         for rule in &rules {
             assert!(!rule.summary.is_empty(), "{} has no summary", rule.id);

@@ -84,6 +84,7 @@ pub struct RuleMeta {
     /// The options the rule takes (`Settings.options[<rule id>]`), each a list of strings.
     pub options: &'static [RuleOption],
     /// The rule's doc comment: What it does / Why is this bad? / Example / Use instead / Fix safety.
+    /// Empty when the engine is built without its `docs` feature.
     pub docs: &'static str,
 }
 
@@ -201,6 +202,26 @@ fn run<R: Rule>(ws: &Workspace<'_>) -> Vec<Finding> {
         .collect()
 }
 
+/// A rule's doc comment as one string, with the `docs` feature.
+#[cfg(feature = "docs")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! rule_docs {
+    ($($doc:expr),*) => {
+        concat!($($doc, "\n"),*)
+    };
+}
+
+/// Without the `docs` feature a rule keeps no doc text (the web app fetches it).
+#[cfg(not(feature = "docs"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! rule_docs {
+    ($($doc:expr),*) => {
+        ""
+    };
+}
+
 /// Declares a rule type whose doc comment is also kept as a string for `kubeclinic rules`,
 /// the web app's rule reference and the doc-example tests.
 #[macro_export]
@@ -234,7 +255,7 @@ macro_rules! declare_rule {
                 ),
                 explained_by: &[$($($by),*)?],
                 options: &[$($($crate::rule::RuleOption { name: $option, description: $option_doc }),*)?],
-                docs: concat!($($doc, "\n"),*),
+                docs: $crate::rule_docs!($($doc),*),
             };
         }
     };

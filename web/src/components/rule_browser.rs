@@ -2,7 +2,13 @@ use yew::prelude::*;
 
 use super::markup::inline;
 use super::use_app;
-use crate::bridge::{self, DocBlock, RuleView};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::bridge::{self, DocBlock, RuleDocs, RuleView};
 use crate::state::Action;
 
 /// Whether a rule matches the search: every word in its id, category, summary or docs.
@@ -20,10 +26,86 @@ pub fn matches(rule: &RuleView, query: &str) -> bool {
         .all(|word| haystack().contains(word))
 }
 
+/// The rule docs, loaded once per page: from the single-file build's data block, else from
+/// `rule-docs.json` beside the page (cached by the service worker, so offline too).
+#[derive(Clone, PartialEq)]
+enum Docs {
+    Loading,
+    Ready(Rc<RuleDocs>),
+    Failed(String),
+}
+
+thread_local! {
+    static LOADED: RefCell<Option<Rc<RuleDocs>>> = const { RefCell::new(None) };
+}
+
+/// The id of the `<script type="application/json">` that holds the docs in `kubeclinic.html`.
+const DOCS_BLOCK: &str = "kubeclinic-rule-docs";
+const DOCS_FILE: &str = "rule-docs.json";
+
+async fn load_docs() -> Result<RuleDocs, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let inline = window
+        .document()
+        .and_then(|d| d.get_element_by_id(DOCS_BLOCK))
+        .and_then(|e| e.text_content());
+    if let Some(text) = inline {
+        return bridge::parse_rule_docs(&text);
+    }
+    let failed = |what: &str| format!("the rule docs ({DOCS_FILE}) could not be loaded: {what}");
+    let response = JsFuture::from(window.fetch_with_str(DOCS_FILE))
+        .await
+        .map_err(|_| failed("no answer"))?;
+    let response: web_sys::Response = response.dyn_into().map_err(|_| failed("no answer"))?;
+    if !response.ok() {
+        return Err(failed(&format!("HTTP {}", response.status())));
+    }
+    let text = response.text().map_err(|_| failed("unreadable body"))?;
+    let text = JsFuture::from(text)
+        .await
+        .ok()
+        .and_then(|t| t.as_string())
+        .ok_or_else(|| failed("unreadable body"))?;
+    bridge::parse_rule_docs(&text)
+}
+
+#[hook]
+fn use_docs() -> Docs {
+    let docs = use_state(|| match LOADED.with(|l| l.borrow().clone()) {
+        Some(loaded) => Docs::Ready(loaded),
+        None => Docs::Loading,
+    });
+    {
+        let docs = docs.clone();
+        use_effect_with((), move |_| {
+            if *docs == Docs::Loading {
+                wasm_bindgen_futures::spawn_local(async move {
+                    docs.set(match load_docs().await {
+                        Ok(loaded) => {
+                            let loaded = Rc::new(loaded);
+                            LOADED.with(|l| *l.borrow_mut() = Some(loaded.clone()));
+                            Docs::Ready(loaded)
+                        }
+                        Err(message) => Docs::Failed(message),
+                    });
+                });
+            }
+        });
+    }
+    (*docs).clone()
+}
+
 #[function_component(RuleBrowser)]
 pub fn rule_browser() -> Html {
     let ctx = use_app();
-    let rules = use_memo((), |_| bridge::rules());
+    let docs = use_docs();
+    let rules = {
+        let docs = docs.clone();
+        use_memo(docs, |docs| match docs {
+            Docs::Ready(loaded) => bridge::rules(loaded),
+            _ => bridge::rules(&RuleDocs::new()),
+        })
+    };
     let focus = ctx.state.focus_rule;
     let query = use_state(String::new);
     let on_query = {
@@ -54,6 +136,12 @@ pub fn rule_browser() -> Html {
             <input type="search" class="rule-search" placeholder="Search rules: id, category, words"
                 aria-label="Search rules" value={(*query).clone()} oninput={on_query}
                 data-testid="rule-search" />
+            if docs == Docs::Loading {
+                <p class="empty" data-testid="rule-docs-loading">{ "Loading the rule docs…" }</p>
+            }
+            if let Docs::Failed(message) = &docs {
+                <p class="empty" role="alert" data-testid="rule-docs-failed">{ message.clone() }</p>
+            }
             if shown.is_empty() {
                 <p class="empty">{ "No rule matches." }</p>
             }
