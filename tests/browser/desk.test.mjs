@@ -283,7 +283,7 @@ test('the desk', async (t) => {
     await showTab('settings');
     assert.equal(await page.inputValue('[data-testid=registries]'), 'registry.example.com');
     const saved = JSON.parse(await page.evaluate(() => localStorage.getItem('kubeclinic.v1')));
-    assert.equal(saved.version, 2);
+    assert.equal(saved.version, 3);
     assert.equal(saved.text, records[1].text);
     await page.click('[data-testid=settings-reset]');
   });
@@ -482,6 +482,49 @@ test('the desk', async (t) => {
     await page.goto(`${origin}/#/samples/pending-insufficient-cpu`);
     await waitForEditorText(page, { includes: 'Insufficient cpu' });
     assert.equal(await page.evaluate(() => location.hash), '');
+  });
+
+  await t.test('manifests and cluster output in two panes: read together, kept, patched apart', async () => {
+    const crash = readRepo('tests/fixtures/examples/bot-crashloop.txt');
+    const at = crash.indexOf('---\n# k8s/');
+    const [cluster, manifests] = [crash.slice(0, at), crash.slice(at)];
+    await open(manifests);
+    await page.click('[data-testid=cluster-pane-toggle]');
+    await page.fill('[data-testid=cluster-editor]', cluster);
+    // The crash loop is told in the cluster pane; its cause is in the manifests.
+    const inCluster = page.locator('li.finding[data-rule="localhost-connection"][data-pane="cluster"]');
+    await inCluster.first().waitFor();
+    assert.match(await inCluster.first().locator('[data-testid=line]').innerText(), /^cluster output, line \d+$/);
+    await page.locator('li.finding[data-rule="plaintext-secret-env"][data-pane="manifests"]').waitFor();
+    // A click selects the place in the cluster pane, not in the manifests.
+    const line = Number(await inCluster.first().getAttribute('data-line'));
+    await inCluster.first().locator('.finding-head').click();
+    const selected = await page.$$eval('.code-host', (hosts) => {
+      const host = hosts[1];
+      const [from, to] = host.editor.selection();
+      const text = host.editor.text();
+      return { line: text.slice(0, from).split('\n').length, empty: from === to };
+    });
+    assert.equal(selected.line, line);
+    // The patch is of the manifests only.
+    await showTab('patched');
+    await page.locator('[data-testid=patch-summary]').waitFor();
+    const diff = await page.innerText('.results');
+    assert.doesNotMatch(diff, /kubectl describe pod/);
+    await showTab('findings');
+    assert.deepEqual(await seriousViolations(), []);
+    // Both panes survive a reload.
+    await page.reload();
+    await page.locator('[data-testid=cluster-editor]').waitFor();
+    assert.equal(await page.$$eval('.code-host', (hosts) => hosts[1].editor.text()), cluster);
+    assert.equal(await editorText(), manifests);
+    await inCluster.first().waitFor();
+    // Closing the pane moves its text into the manifests box: nothing is lost.
+    await page.click('[data-testid=cluster-pane-close]');
+    await page.waitForFunction(() => !document.querySelector('[data-testid=cluster-editor]'));
+    assert.equal(await editorText(), `${manifests}${manifests.endsWith('\n') ? '' : '\n'}${cluster}`);
+    await page.locator('li.finding[data-rule="localhost-connection"][data-pane="manifests"]').waitFor();
+    assert.equal(await page.locator('li.finding[data-pane="cluster"]').count(), 0);
   });
 
   await t.test('no page error', () => {

@@ -97,7 +97,7 @@ const theme = EditorView.theme({
  * Makes an editor in `parent` holding `text`; `onChange(text)` hears the person's edits
  * (not the app's own `setText`). `label` names the editing area for screen readers.
  */
-export function mount(parent, text, onChange, label, placeholderText) {
+export function mount(parent, text, onChange, label, placeholderText, testId = 'editor') {
   const root = parent.shadowRoot ?? parent.attachShadow({ mode: 'open' });
   const view = new EditorView({
     parent: root,
@@ -127,7 +127,7 @@ export function mount(parent, text, onChange, label, placeholderText) {
         keymap.of([...defaultKeymap, ...historyKeymap, ...searchKeymap, ...foldKeymap]),
         EditorView.contentAttributes.of({
           'aria-label': label,
-          'data-testid': 'editor',
+          'data-testid': testId,
           // Focusable as it is anyway (contenteditable), said outright so that checkers
           // see the scrolling region's keyboard access.
           tabindex: '0',

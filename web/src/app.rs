@@ -2,6 +2,7 @@
 
 use yew::prelude::*;
 
+use crate::bridge::{Pane, CLUSTER_NAME};
 use crate::components::{
     Editor, FindingsList, FixPreview, GraphPanel, Header, NoticeBar, RuleBrowser, SettingsPanel,
     Tabs,
@@ -26,6 +27,7 @@ fn follow_fragment(state: &UseReducerHandle<State>) {
             match crate::share::read(&fragment).await {
                 Ok(payload) => state.dispatch(Action::Shared {
                     text: payload.text,
+                    cluster: payload.cluster,
                     settings: payload.settings,
                 }),
                 Err(why) => state.dispatch(Action::Notify(Notice::Error(format!(
@@ -50,8 +52,13 @@ fn follow_fragment(state: &UseReducerHandle<State>) {
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_persisted_state(STORAGE_KEY);
-    let analysis = use_analysis(&state.text, &state.settings);
-    let marks = use_memo(analysis.diagnosis.clone(), |d| d.editor_marks());
+    let analysis = use_analysis(&state.text, &state.cluster, &state.settings);
+    let marks = use_memo(analysis.diagnosis.clone(), |d| {
+        d.editor_marks(Pane::Manifests)
+    });
+    let cluster_marks = use_memo(analysis.diagnosis.clone(), |d| {
+        d.editor_marks(Pane::Cluster)
+    });
 
     {
         let state = state.clone();
@@ -96,6 +103,24 @@ pub fn app() -> Html {
         let state = state.clone();
         Callback::from(move |index| state.dispatch(Action::LoadExample(index)))
     };
+    let on_cluster_pane = {
+        let state = state.clone();
+        Callback::from(move |open| state.dispatch(Action::ShowCluster(open)))
+    };
+    let on_cluster_input = {
+        let state = state.clone();
+        Callback::from(move |text| state.dispatch(Action::EditCluster(text)))
+    };
+    let on_cluster_file = {
+        let state = state.clone();
+        Callback::from(move |(name, text): (String, String)| {
+            state.dispatch(Action::EditCluster(text));
+            state.dispatch(Action::Notify(Notice::Info(format!(
+                "Loaded {name} as cluster output."
+            ))));
+        })
+    };
+    let cluster_open = state.cluster_open || !state.cluster.is_empty();
 
     let results = match state.tab {
         Tab::Findings => html! { <FindingsList /> },
@@ -114,17 +139,34 @@ pub fn app() -> Html {
                 <Header />
                 <NoticeBar />
                 <main class="workspace">
-                    <section class="pane pane-editor" aria-label="Manifest">
+                    <section class={classes!("pane", "pane-editor", cluster_open.then_some("with-cluster"))} aria-label="Manifest">
                         <Editor
                             text={AttrValue::from(state.text.clone())}
                             source={AttrValue::from(state.source.clone())}
                             marks={marks}
-                            reveal={state.reveal}
+                            reveal={state.reveal.filter(|r| r.pane == Pane::Manifests)}
                             {on_input}
                             {on_file}
-                            {on_error}
-                            {on_example}
+                            on_error={on_error.clone()}
+                            on_example={on_example.clone()}
+                            on_cluster_pane={Some(on_cluster_pane.clone())}
+                            {cluster_open}
                         />
+                        if cluster_open {
+                            <Editor
+                                pane={Pane::Cluster}
+                                text={AttrValue::from(state.cluster.clone())}
+                                source={AttrValue::from(CLUSTER_NAME)}
+                                marks={cluster_marks}
+                                reveal={state.reveal.filter(|r| r.pane == Pane::Cluster)}
+                                on_input={on_cluster_input}
+                                on_file={on_cluster_file}
+                                {on_error}
+                                {on_example}
+                                on_cluster_pane={Some(on_cluster_pane)}
+                                {cluster_open}
+                            />
+                        }
                     </section>
                     <section class="pane pane-results" aria-label="Results">
                         <Tabs />

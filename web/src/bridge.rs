@@ -24,6 +24,38 @@ pub const RUNTIME_EXAMPLE_NAME: &str = "bot-crashloop.txt";
 /// The name the person's text goes by in diffs and downloads.
 pub const INPUT_NAME: &str = "manifest.yaml";
 
+/// The name of the cluster-output pane's text in findings.
+pub const CLUSTER_NAME: &str = "cluster output";
+
+/// Where a finding's place is: the manifests (the one box, when the person pastes everything
+/// there) or the separate pane for what the cluster said.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Pane {
+    #[default]
+    Manifests,
+    Cluster,
+}
+
+impl Pane {
+    /// The `data-pane` value and the id suffix of each pane's editor.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Pane::Manifests => "manifests",
+            Pane::Cluster => "cluster",
+        }
+    }
+}
+
+/// The inputs of one check: the manifests and, when the pane holds text, the cluster output.
+/// Only the first is ever patched.
+pub fn source_files(text: &str, cluster: &str) -> Vec<SourceFile> {
+    let mut files = vec![SourceFile::new(INPUT_NAME, text)];
+    if !cluster.trim().is_empty() {
+        files.push(SourceFile::new(CLUSTER_NAME, cluster));
+    }
+    files
+}
+
 /// A selection in the text area, in UTF-16 code units (what `setSelectionRange` takes).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Selection {
@@ -80,6 +112,8 @@ pub struct FindingView {
     /// Position in the report; stable for one analysed text.
     pub id: usize,
     pub rule: &'static str,
+    /// The pane `line`, `column` and `selection` are in.
+    pub pane: Pane,
     /// The rule's category (`networking`), for filters.
     pub category: &'static str,
     /// `error`, `warning` or `info`.
@@ -97,7 +131,7 @@ pub struct FindingView {
     pub object: Option<String>,
     pub container: Option<String>,
     pub fix: Option<FixView>,
-    /// Other places that belong to the finding, in this text.
+    /// Other places that belong to the finding, in its pane.
     pub related: Vec<RelatedView>,
     /// A best-practice note (an info that is no reading problem): listed apart, after the
     /// problems, so that it never hides them nor reads as one.
@@ -135,8 +169,12 @@ impl Diagnosis {
     /// `[from, to, severity, message]` (UTF-16 positions) in text order; the editor's gutter
     /// shows each line's worst. Best-practice notes are left out: they are no reading problem
     /// to point at in the text.
-    pub fn editor_marks(&self) -> String {
-        let mut marks: Vec<&FindingView> = self.findings.iter().filter(|f| !f.note).collect();
+    pub fn editor_marks(&self, pane: Pane) -> String {
+        let mut marks: Vec<&FindingView> = self
+            .findings
+            .iter()
+            .filter(|f| !f.note && f.pane == pane)
+            .collect();
         marks.sort_by_key(|f| (f.selection.start, f.selection.end));
         let marks: Vec<serde_json::Value> = marks
             .into_iter()
@@ -156,14 +194,14 @@ impl Diagnosis {
 /// Checks the person's text with the default settings.
 #[cfg(test)]
 pub fn diagnose(text: &str) -> Diagnosis {
-    diagnose_with(kubeclinic_engine::settings::default_checker(), text)
+    diagnose_with(kubeclinic_engine::settings::default_checker(), text, "")
 }
 
-/// Checks the person's text with their settings.
-pub fn diagnose_with(checker: &Checker, text: &str) -> Diagnosis {
-    let files = [SourceFile::new(INPUT_NAME, text)];
+/// Checks the person's text, and the cluster output of its own pane, with their settings.
+pub fn diagnose_with(checker: &Checker, text: &str, cluster: &str) -> Diagnosis {
+    let files = source_files(text, cluster);
     let report = checker.check(&files);
-    diagnosis_of(&files[0], &report)
+    diagnosis_of(&files, &report)
 }
 
 /// The checker for the person's settings, or why they are invalid (the default checker is
@@ -172,14 +210,23 @@ pub fn checker_for(settings: &kubeclinic_engine::Settings) -> Result<Checker, St
     Checker::new(settings.clone()).map_err(|e| e.to_string())
 }
 
-fn diagnosis_of(file: &SourceFile, report: &Report) -> Diagnosis {
-    let index = LineIndex::new(&file.text);
-    let lines = Utf16Lines::new(&file.text, &index);
+fn diagnosis_of(files: &[SourceFile], report: &Report) -> Diagnosis {
+    let places: Vec<(LineIndex, Utf16Lines)> = files
+        .iter()
+        .map(|file| {
+            let index = LineIndex::new(&file.text);
+            let lines = Utf16Lines::new(&file.text, &index);
+            (index, lines)
+        })
+        .collect();
     let findings: Vec<FindingView> = report
         .findings
         .iter()
         .enumerate()
-        .map(|(id, f)| finding_view(id, file, &index, &lines, f))
+        .map(|(id, f)| {
+            let at = f.file.min(files.len() - 1);
+            finding_view(id, &files[at], &places[at].0, &places[at].1, f)
+        })
         .collect();
     let count = |s: &str| findings.iter().filter(|f| f.severity == s).count();
     Diagnosis {
@@ -211,6 +258,11 @@ fn finding_view(
     FindingView {
         id,
         rule: f.rule,
+        pane: if f.file == 0 {
+            Pane::Manifests
+        } else {
+            Pane::Cluster
+        },
         category: kubeclinic_engine::rules::find(f.rule)
             .map(|r| r.category.as_str())
             .unwrap_or("syntax"),
@@ -228,10 +280,11 @@ fn finding_view(
         fix: f.fix.as_ref().map(|fix| FixView {
             title: fix.title.clone(),
             applicability: fix.applicability.as_str(),
+            // Only the manifests are patched, whichever pane the finding is in.
             edits: fix
                 .edits
                 .iter()
-                .filter(|e| e.file == f.file)
+                .filter(|e| e.file == 0)
                 .map(|e| (e.range.start, e.range.end, e.content.clone()))
                 .collect(),
         }),
@@ -532,13 +585,15 @@ pub fn patch(text: &str, include_unsafe: bool) -> Patch {
     patch_with(
         kubeclinic_engine::settings::default_checker(),
         text,
+        "",
         include_unsafe,
     )
 }
 
-/// [`patch`] with the person's settings.
-pub fn patch_with(checker: &Checker, text: &str, include_unsafe: bool) -> Patch {
-    let files = [SourceFile::new(INPUT_NAME, text)];
+/// [`patch`] with the person's settings, and the cluster output of its pane (read, never
+/// patched).
+pub fn patch_with(checker: &Checker, text: &str, cluster: &str, include_unsafe: bool) -> Patch {
+    let files = source_files(text, cluster);
     let threshold = if include_unsafe {
         Applicability::Unsafe
     } else {
@@ -562,8 +617,21 @@ pub fn patch_with(checker: &Checker, text: &str, include_unsafe: bool) -> Patch 
             rule: f.rule,
             title: fix.title.clone(),
             applicability: fix.applicability.as_str(),
+            // The manifest line: the finding's, or its fix's when the finding is in the
+            // cluster output.
             line: index
-                .position(f.range.start, text, PositionEncoding::Utf16)
+                .position(
+                    if f.file == 0 {
+                        f.range.start
+                    } else {
+                        fix.edits
+                            .iter()
+                            .find(|e| e.file == 0)
+                            .map_or(0, |e| e.range.start)
+                    },
+                    text,
+                    PositionEncoding::Utf16,
+                )
                 .line,
             edits: fix
                 .edits
@@ -1102,7 +1170,7 @@ mod tests {
     fn editor_marks_are_in_text_order_without_notes() {
         let d = diagnose(EXAMPLE);
         let marks: Vec<(u32, u32, String, String)> =
-            serde_json::from_str(&d.editor_marks()).unwrap();
+            serde_json::from_str(&d.editor_marks(Pane::Manifests)).unwrap();
         let problems = d.findings.iter().filter(|f| !f.note).count();
         assert_eq!(marks.len(), problems);
         assert!(marks.windows(2).all(|w| w[0].0 <= w[1].0));
@@ -1124,6 +1192,58 @@ mod tests {
                 (e.meta.id.to_string(), page)
             })
             .collect()
+    }
+
+    /// The crash-loop example cut in two, as a person pastes it into the two panes.
+    fn two_panes() -> (&'static str, &'static str) {
+        let at = RUNTIME_EXAMPLE.find("---\n# k8s/").unwrap();
+        (&RUNTIME_EXAMPLE[at..], &RUNTIME_EXAMPLE[..at])
+    }
+
+    #[test]
+    fn the_cluster_pane_is_read_with_the_manifests_and_findings_name_their_pane() {
+        let (manifests, cluster) = two_panes();
+        let checker = kubeclinic_engine::settings::default_checker();
+        let one_box = diagnose(RUNTIME_EXAMPLE);
+        let panes = diagnose_with(checker, manifests, cluster);
+        let rules = |d: &Diagnosis| {
+            let mut r: Vec<&str> = d.findings.iter().map(|f| f.rule).collect();
+            r.sort_unstable();
+            r
+        };
+        assert_eq!(rules(&panes), rules(&one_box), "the same causes either way");
+        let in_cluster: Vec<&FindingView> = panes
+            .findings
+            .iter()
+            .filter(|f| f.pane == Pane::Cluster)
+            .collect();
+        assert!(!in_cluster.is_empty());
+        for f in &in_cluster {
+            let line = cluster.lines().nth(f.line - 1).unwrap();
+            assert!(
+                !line.trim().is_empty(),
+                "{} at an empty line {}",
+                f.rule,
+                f.line
+            );
+        }
+        // A fix of a finding in the cluster output edits the manifests, and applies to them.
+        let fixed = in_cluster
+            .iter()
+            .find_map(|f| Some((f, f.fix.as_ref().filter(|x| !x.edits.is_empty())?)))
+            .expect("a cluster-output finding with a fix");
+        if fixed.1.applicability != "display-only" {
+            let patched = apply_one(manifests, fixed.1).unwrap();
+            assert_ne!(patched, manifests, "{}", fixed.0.rule);
+        }
+        let marks: Vec<serde_json::Value> =
+            serde_json::from_str(&panes.editor_marks(Pane::Cluster)).unwrap();
+        assert_eq!(marks.len(), in_cluster.iter().filter(|f| !f.note).count());
+        // The patch changes the manifests only, and the cluster output still counts.
+        let patch = patch_with(checker, manifests, cluster, true);
+        assert!(patch.changed);
+        assert!(!patch.patched.contains("kubectl describe"));
+        assert!(patch.applied.len() >= patch_with(checker, manifests, "", true).applied.len());
     }
 
     #[test]

@@ -16,6 +16,7 @@ extern "C" {
         on_change: &Closure<dyn FnMut(String)>,
         label: &str,
         placeholder: &str,
+        test_id: &str,
     ) -> EditorView;
 
     /// Replaces the text unless it already is `text` (the change is not reported back).

@@ -175,8 +175,8 @@ struct ByStart<'f> {
 }
 
 impl<'f> ByStart<'f> {
-    fn new(findings: &'f [FindingView]) -> Self {
-        let mut findings: Vec<&FindingView> = findings.iter().collect();
+    fn new(findings: &[&'f FindingView]) -> Self {
+        let mut findings: Vec<&FindingView> = findings.to_vec();
         findings.sort_by_key(|f| (f.selection.start, f.id));
         Self { findings }
     }
@@ -263,7 +263,12 @@ pub fn view(file: &SourceFile, graph: &Graph, findings: &[FindingView]) -> Graph
     let kept = graph.nodes.len().min(MAX_NODES);
     let hidden = graph.nodes.len() - kept;
     let positions = Positions::new(file);
-    let by_start = ByStart::new(findings);
+    // The graph is of the manifests: findings in the cluster-output pane have no place in it.
+    let findings: Vec<&FindingView> = findings
+        .iter()
+        .filter(|f| f.pane == crate::bridge::Pane::Manifests)
+        .collect();
+    let by_start = ByStart::new(&findings);
 
     // Findings about each drawn node's object.
     let extents: Vec<Selection> = graph.nodes[..kept]
@@ -309,7 +314,7 @@ pub fn view(file: &SourceFile, graph: &Graph, findings: &[FindingView]) -> Graph
     // place naming the same missing object points at the first and labels the others).
     let mut by_related_line: std::collections::HashMap<usize, Vec<&FindingView>> =
         std::collections::HashMap::new();
-    for f in findings {
+    for &f in &findings {
         for r in &f.related {
             by_related_line.entry(r.line).or_default().push(f);
         }
@@ -612,7 +617,7 @@ mod tests {
 
     fn graph_of(text: &str) -> (GraphView, Diagnosis) {
         let checker = kubeclinic_engine::settings::default_checker();
-        let diagnosis = crate::bridge::diagnose_with(checker, text);
+        let diagnosis = crate::bridge::diagnose_with(checker, text, "");
         (graph(checker, text, &diagnosis), diagnosis)
     }
 

@@ -11,8 +11,9 @@ use serde::{Deserialize, Serialize};
 /// the version is inside.
 pub const STORAGE_KEY: &str = "kubeclinic.v1";
 
-/// The version this page writes. Version 1 had only `text`, `source` and `include_unsafe`.
-pub const VERSION: u32 = 2;
+/// The version this page writes. Version 1 had only `text`, `source` and `include_unsafe`;
+/// version 3 added `cluster` (the cluster-output pane).
+pub const VERSION: u32 = 3;
 
 /// Light, dark, or whatever the system prefers.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,6 +59,8 @@ impl Theme {
 pub struct Saved {
     pub version: u32,
     pub text: String,
+    /// The cluster-output pane's text.
+    pub cluster: String,
     pub source: String,
     pub include_unsafe: bool,
     pub settings: Settings,
@@ -69,6 +72,7 @@ impl Default for Saved {
         Self {
             version: VERSION,
             text: String::new(),
+            cluster: String::new(),
             source: String::new(),
             include_unsafe: true,
             settings: Settings::default(),
@@ -95,6 +99,9 @@ impl Saved {
         };
         if let Some(source) = object.get("source").and_then(|s| s.as_str()) {
             saved.source = source.to_string();
+        }
+        if let Some(cluster) = object.get("cluster").and_then(|s| s.as_str()) {
+            saved.cluster = cluster.to_string();
         }
         if let Some(include) = object.get("include_unsafe").and_then(|b| b.as_bool()) {
             saved.include_unsafe = include;
@@ -141,6 +148,7 @@ mod tests {
     fn a_record_round_trips() {
         let mut saved = Saved {
             text: "kind: Pod\n".into(),
+            cluster: "Events:\n".into(),
             source: "pod.yaml".into(),
             include_unsafe: false,
             theme: Theme::Dark,

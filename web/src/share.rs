@@ -28,15 +28,19 @@ pub struct Payload {
     /// The payload's own version, so later pages can read older links.
     pub v: u32,
     pub text: String,
+    /// The cluster-output pane's text (links made before the pane existed have none).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub cluster: String,
     #[serde(default)]
     pub settings: Settings,
 }
 
 impl Payload {
-    pub fn new(text: &str, settings: &Settings) -> Self {
+    pub fn new(text: &str, cluster: &str, settings: &Settings) -> Self {
         Self {
             v: 1,
             text: text.to_string(),
+            cluster: cluster.to_string(),
             settings: settings.clone(),
         }
     }
@@ -55,6 +59,7 @@ impl Payload {
         Some(Self {
             v: 1,
             text: saved.text,
+            cluster: saved.cluster,
             settings: saved.settings,
         })
     }
@@ -135,8 +140,11 @@ mod tests {
             profile: Profile::Minimal,
             ..Settings::default()
         };
-        let payload = Payload::new("kind: Pod\n", &settings);
+        let payload = Payload::new("kind: Pod\n", "", &settings);
+        assert!(!payload.to_json().contains("cluster"));
         assert_eq!(Payload::from_json(&payload.to_json()), Some(payload));
+        let both = Payload::new("kind: Pod\n", "Events:\n", &settings);
+        assert_eq!(Payload::from_json(&both.to_json()), Some(both));
         let newer =
             r#"{"v":3,"text":"a: 1\n","settings":{"profile":["x"],"ignore":["image-tag-latest"]}}"#;
         let read = Payload::from_json(newer).unwrap();

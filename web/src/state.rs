@@ -6,7 +6,7 @@ use std::rc::Rc;
 use kubeclinic_engine::Settings;
 use yew::Reducible;
 
-use crate::bridge::{Selection, EXAMPLE, EXAMPLE_NAME};
+use crate::bridge::{Pane, Selection, EXAMPLE, EXAMPLE_NAME};
 use crate::gallery::GALLERY;
 pub use crate::record::{Saved, Theme};
 
@@ -28,6 +28,8 @@ pub enum Tab {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Reveal {
     pub seq: u32,
+    /// The editor to select in.
+    pub pane: Pane,
     pub selection: Selection,
     pub line: usize,
 }
@@ -63,6 +65,11 @@ pub struct Undo {
 #[derive(Clone, Debug, PartialEq)]
 pub struct State {
     pub text: String,
+    /// What the cluster said (`kubectl describe`, events, logs), when pasted in its own pane.
+    /// Checked with `text`, never patched.
+    pub cluster: String,
+    /// Whether the cluster-output pane is shown (always while it holds text).
+    pub cluster_open: bool,
     /// Where the text came from: the example, a dropped file, or typing.
     pub source: String,
     /// Unsafe fixes are reviewed in the diff before use, so they are included by default.
@@ -84,6 +91,8 @@ impl Default for State {
     fn default() -> Self {
         Self {
             text: EXAMPLE.to_string(),
+            cluster: String::new(),
+            cluster_open: false,
             source: EXAMPLE_NAME.to_string(),
             include_unsafe: true,
             tab: Tab::Findings,
@@ -104,6 +113,8 @@ impl State {
         match saved {
             Some(saved) => Self {
                 text: saved.text,
+                cluster_open: !saved.cluster.is_empty(),
+                cluster: saved.cluster,
                 source: saved.source,
                 include_unsafe: saved.include_unsafe,
                 settings: saved.settings,
@@ -117,6 +128,7 @@ impl State {
     pub fn saved(&self) -> Saved {
         Saved {
             text: self.text.clone(),
+            cluster: self.cluster.clone(),
             source: self.source.clone(),
             include_unsafe: self.include_unsafe,
             settings: self.settings.clone(),
@@ -128,6 +140,11 @@ impl State {
 
 pub enum Action {
     Edit(String),
+    /// The cluster-output pane's text changed.
+    EditCluster(String),
+    /// Shows or hides the cluster-output pane; hiding it moves its text to the end of the
+    /// manifests box, so nothing the person pasted is lost.
+    ShowCluster(bool),
     Load {
         name: String,
         text: String,
@@ -139,6 +156,7 @@ pub enum Action {
     ShowRule(&'static str),
     Select {
         id: usize,
+        pane: Pane,
         selection: Selection,
         line: usize,
     },
@@ -156,6 +174,7 @@ pub enum Action {
     /// Text and settings from a share link.
     Shared {
         text: String,
+        cluster: String,
         settings: Settings,
     },
 }
@@ -176,6 +195,28 @@ impl Reducible for State {
                 next.text = text;
                 next.selected = None;
             }
+            Action::EditCluster(cluster) => {
+                if cluster == next.cluster {
+                    return self;
+                }
+                next.cluster = cluster;
+                next.cluster_open = true;
+                next.selected = None;
+            }
+            Action::ShowCluster(open) => {
+                if !open && !next.cluster.trim().is_empty() {
+                    let cluster = std::mem::take(&mut next.cluster);
+                    if !next.text.is_empty() && !next.text.ends_with('\n') {
+                        next.text.push('\n');
+                    }
+                    next.text.push_str(&cluster);
+                    next.notice = Some(Notice::Info(
+                        "The cluster output moved to the end of the manifests box.".to_string(),
+                    ));
+                }
+                next.cluster_open = open;
+                next.selected = None;
+            }
             Action::Load { name, text } => {
                 next.notice = Some(Notice::Info(format!("Loaded {name}.")));
                 next.text = text;
@@ -186,6 +227,8 @@ impl Reducible for State {
             Action::LoadExample(index) => {
                 let sample = &GALLERY[index.min(GALLERY.len() - 1)];
                 next.text = sample.text.to_string();
+                next.cluster.clear();
+                next.cluster_open = false;
                 next.source = sample.file.to_string();
                 next.selected = None;
                 next.notice = None;
@@ -199,6 +242,7 @@ impl Reducible for State {
             }
             Action::Select {
                 id,
+                pane,
                 selection,
                 line,
             } => {
@@ -206,6 +250,7 @@ impl Reducible for State {
                 let seq = self.reveal.map_or(0, |r| r.seq.wrapping_add(1));
                 next.reveal = Some(Reveal {
                     seq,
+                    pane,
                     selection,
                     line,
                 });
@@ -240,8 +285,14 @@ impl Reducible for State {
             Action::Settings(settings) => next.settings = settings,
             Action::Theme(theme) => next.theme = theme,
             Action::Filter(filter) => next.filter = filter,
-            Action::Shared { text, settings } => {
+            Action::Shared {
+                text,
+                cluster,
+                settings,
+            } => {
                 next.text = text;
+                next.cluster_open = !cluster.is_empty();
+                next.cluster = cluster;
                 next.settings = settings;
                 next.source = "share link".to_string();
                 next.selected = None;
@@ -283,6 +334,32 @@ mod tests {
     }
 
     #[test]
+    fn the_cluster_pane_is_kept_and_closing_it_loses_nothing() {
+        let state = apply(
+            State::default(),
+            vec![Action::EditCluster(
+                "Events:\n  Warning  BackOff  pod/x\n".into(),
+            )],
+        );
+        assert!(state.cluster_open);
+        let restored = State::restore(Some(state.saved()));
+        assert_eq!(restored.cluster, state.cluster);
+        assert!(
+            restored.cluster_open,
+            "a pane with text opens after a reload"
+        );
+        let closed = apply(state.clone(), vec![Action::ShowCluster(false)]);
+        assert!(!closed.cluster_open && closed.cluster.is_empty());
+        assert!(closed.text.starts_with(EXAMPLE));
+        assert!(closed.text.ends_with(&state.cluster), "{}", closed.text);
+        let emptied = apply(
+            State::default(),
+            vec![Action::ShowCluster(true), Action::ShowCluster(false)],
+        );
+        assert_eq!(emptied.text, EXAMPLE, "an empty pane moves nothing");
+    }
+
+    #[test]
     fn editing_clears_the_selection_and_example_reloads() {
         let selection = Selection { start: 1, end: 4 };
         let state = apply(
@@ -290,11 +367,13 @@ mod tests {
             vec![
                 Action::Select {
                     id: 2,
+                    pane: Pane::Manifests,
                     selection,
                     line: 3,
                 },
                 Action::Select {
                     id: 2,
+                    pane: Pane::Manifests,
                     selection,
                     line: 3,
                 },

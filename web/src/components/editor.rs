@@ -9,11 +9,14 @@ use wasm_bindgen::closure::Closure;
 use web_sys::{DragEvent, HtmlInputElement};
 use yew::prelude::*;
 
+use crate::bridge::Pane;
 use crate::codemirror::{self, EditorView};
 use crate::state::Reveal;
 
 const LABEL: &str = "Kubernetes manifest (YAML or JSON) or kubectl output";
 const PLACEHOLDER: &str = "Paste Kubernetes manifests, kubectl describe / get events output or logs here, or drop a file.";
+const CLUSTER_LABEL: &str = "What the cluster said: kubectl describe, get events, get pods, logs";
+const CLUSTER_PLACEHOLDER: &str = "Paste kubectl describe, kubectl get events or get pods output, or log lines here. They are checked with the manifests, which the fixes change.";
 
 /// Files larger than this would make the editor unusable.
 const MAX_FILE_BYTES: f64 = 4.0 * 1024.0 * 1024.0;
@@ -41,6 +44,15 @@ pub struct EditorProps {
     pub on_error: Callback<String>,
     /// Load the sample at this index of `gallery::GALLERY`.
     pub on_example: Callback<usize>,
+    /// Which text this editor holds: the manifests (with the samples) or the cluster output.
+    #[prop_or_default]
+    pub pane: Pane,
+    /// For the manifests editor: open or close the cluster-output pane.
+    #[prop_or_default]
+    pub on_cluster_pane: Option<Callback<bool>>,
+    /// Whether the cluster-output pane is open.
+    #[prop_or_default]
+    pub cluster_open: bool,
 }
 
 #[function_component(Editor)]
@@ -58,6 +70,10 @@ pub fn editor(props: &EditorProps) -> Html {
         let host = host.clone();
         let view = view.clone();
         let text = props.text.clone();
+        let (label, placeholder, test_id) = match props.pane {
+            Pane::Manifests => (LABEL, PLACEHOLDER, "editor"),
+            Pane::Cluster => (CLUSTER_LABEL, CLUSTER_PLACEHOLDER, "cluster-editor"),
+        };
         use_effect_with((), move |_| {
             let on_change = Closure::<dyn FnMut(String)>::new(move |text: String| {
                 let on_input = on_input.borrow().clone();
@@ -68,8 +84,9 @@ pub fn editor(props: &EditorProps) -> Html {
                     &parent,
                     &text,
                     &on_change,
-                    LABEL,
-                    PLACEHOLDER,
+                    label,
+                    placeholder,
+                    test_id,
                 ));
             }
             move || {
@@ -243,8 +260,33 @@ pub fn editor(props: &EditorProps) -> Html {
         })
         .collect();
 
+    let manifests = props.pane == Pane::Manifests;
+    let cluster_toggle = props.on_cluster_pane.as_ref().map(|on| {
+        let open = props.cluster_open;
+        let onclick = on.reform(move |_: MouseEvent| !open);
+        let (words, title) = match (props.pane, open) {
+            (Pane::Cluster, _) => (
+                "Close",
+                "Close this pane: its text moves to the end of the manifests box",
+            ),
+            (_, true) => (
+                "Cluster output ✓",
+                "The cluster output has its own pane below",
+            ),
+            (_, false) => (
+                "+ Cluster output",
+                "Paste kubectl output and logs in a pane of their own",
+            ),
+        };
+        html! {
+            <button class="secondary" {onclick} aria-pressed={open.to_string()}
+                data-testid={if manifests { "cluster-pane-toggle" } else { "cluster-pane-close" }}
+                {title}>{ words }</button>
+        }
+    });
+
     html! {
-        <div class="editor-pane">
+        <div class={classes!("editor-pane", format!("editor-{}", props.pane.as_str()))}>
             <div class="toolbar">
                 <span class="source" title="Where this text came from">
                     <svg class="icon" viewBox="0 0 16 16" aria-hidden="true">
@@ -252,13 +294,19 @@ pub fn editor(props: &EditorProps) -> Html {
                     </svg>
                     <span class="source-name">{ props.source.clone() }</span>
                 </span>
-                <button class="secondary" onclick={open_picker} data-testid="open-file">{ "Open file…" }</button>
+                <button class="secondary" onclick={open_picker}
+                    data-testid={if manifests { "open-file" } else { "open-cluster-file" }}>{ "Open file…" }</button>
+                if manifests {
                 <button class="secondary" onclick={on_example} data-testid="load-example" title="Manifests from a real incident">{ "Load example" }</button>
                 <details class="gallery" ref={gallery} data-testid="gallery">
                     <summary class="secondary-like">{ format!("Samples ({})", crate::gallery::GALLERY.len()) }</summary>
                     <ul class="samples" aria-label="Samples">{ samples }</ul>
                 </details>
                 <button class="secondary" onclick={on_runtime_example} data-testid="load-runtime-example" title="kubectl describe and logs of a crash-looping pod, with its manifests">{ "Crash-loop example" }</button>
+                }
+                if let Some(toggle) = cluster_toggle {
+                    { toggle }
+                }
                 <input
                     ref={picker}
                     type="file"

@@ -123,6 +123,7 @@ pub fn findings_list() -> Html {
         Callback::from(move |f: FindingView| {
             state.dispatch(Action::Select {
                 id: f.id,
+                pane: f.pane,
                 selection: f.selection,
                 line: f.line,
             })
@@ -318,14 +319,22 @@ fn finding_card(props: &FindingCardProps) -> Html {
     } else {
         format!("line {}, column {}", f.line, f.column)
     };
+    let (place, editor) = match f.pane {
+        crate::bridge::Pane::Manifests => (format!("line {}", f.line), "the editor"),
+        crate::bridge::Pane::Cluster => (
+            format!("cluster output, line {}", f.line),
+            "the cluster output",
+        ),
+    };
     html! {
         <li
             class={classes!("finding", format!("sev-{}", f.severity), props.selected.then_some("selected"))}
             data-rule={f.rule}
             data-line={f.line.to_string()}
+            data-pane={f.pane.as_str()}
             data-severity={f.severity}
         >
-            <button class="finding-head" {onclick} title={format!("Select {lines} in the editor")}
+            <button class="finding-head" {onclick} title={format!("Select {lines} in {editor}")}
                 aria-current={props.selected.then_some("true")}>
                 <span class="finding-meta">
                     <span class={classes!("badge", format!("sev-{}", f.severity))}>
@@ -333,7 +342,7 @@ fn finding_card(props: &FindingCardProps) -> Html {
                         { f.severity }
                     </span>
                     <code class="rule-id">{ f.rule }</code>
-                    <span class="where" data-testid="line">{ format!("line {}", f.line) }</span>
+                    <span class="where" data-testid="line">{ place }</span>
                 </span>
                 <span class="message">{ inline(&f.message) }</span>
             </button>

@@ -47,6 +47,7 @@ pub fn graph_panel() -> Html {
         Callback::from(move |r: Reveal| {
             state.dispatch(Action::Select {
                 id: r.id(),
+                pane: crate::bridge::Pane::Manifests,
                 selection: r.selection,
                 line: r.line,
             })

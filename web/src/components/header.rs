@@ -30,10 +30,11 @@ pub fn header() -> Html {
     let make_link = {
         let sharing = sharing.clone();
         let text = ctx.state.text.clone();
+        let cluster = ctx.state.cluster.clone();
         let settings = ctx.state.settings.clone();
         Callback::from(move |_: MouseEvent| {
             let sharing = sharing.clone();
-            let payload = Payload::new(&text, &settings);
+            let payload = Payload::new(&text, &cluster, &settings);
             wasm_bindgen_futures::spawn_local(async move {
                 let made = match share::fragment(&payload).await {
                     Ok(fragment) => {
@@ -57,7 +58,9 @@ pub fn header() -> Html {
     let on_share = {
         let sharing = sharing.clone();
         let make_link = make_link.clone();
-        let warning = share::secrets_warning(&ctx.state.text, d);
+        // Both panes go into the link, so both are looked at.
+        let warning =
+            share::secrets_warning(&format!("{}\n{}", ctx.state.text, ctx.state.cluster), d);
         Callback::from(move |e: MouseEvent| match &warning {
             Some(warning) => sharing.set(Some(Sharing::Warned(warning.clone()))),
             None => make_link.emit(e),

@@ -14,6 +14,8 @@ pub const DEBOUNCE_MS: u32 = 100;
 pub struct Analysis {
     /// The text the findings are about (it lags the editor while the person types).
     pub text: Rc<str>,
+    /// The cluster output of its own pane that was checked with it (empty: none).
+    pub cluster: Rc<str>,
     pub diagnosis: Rc<Diagnosis>,
     /// True while the editor holds text that has not been checked yet.
     pub pending: bool,
@@ -44,17 +46,18 @@ impl std::fmt::Debug for CheckerHandle {
     }
 }
 
-/// Checks `text` once it has stopped changing for [`DEBOUNCE_MS`]; the first text is checked
-/// at once so the page opens diagnosed. New settings re-check at once.
+/// Checks `text` and `cluster` once they have stopped changing for [`DEBOUNCE_MS`]; the first
+/// texts are checked at once so the page opens diagnosed. New settings re-check at once.
 #[hook]
-pub fn use_analysis(text: &str, settings: &Settings) -> Analysis {
-    let settled = use_state_eq(|| Rc::<str>::from(text));
+pub fn use_analysis(text: &str, cluster: &str, settings: &Settings) -> Analysis {
+    let current = (Rc::<str>::from(text), Rc::<str>::from(cluster));
+    let settled = use_state_eq(|| current.clone());
     {
         let settled = settled.clone();
-        use_effect_with(Rc::<str>::from(text), move |text| {
-            let timeout = (**settled != **text).then(|| {
-                let text = text.clone();
-                Timeout::new(DEBOUNCE_MS, move || settled.set(text))
+        use_effect_with(current.clone(), move |current| {
+            let timeout = (*settled != *current).then(|| {
+                let current = current.clone();
+                Timeout::new(DEBOUNCE_MS, move || settled.set(current))
             });
             move || drop(timeout)
         });
@@ -73,13 +76,15 @@ pub fn use_analysis(text: &str, settings: &Settings) -> Analysis {
             },
         }
     });
-    let checked = (*settled).clone();
-    let diagnosis = use_memo((checked.clone(), checker.clone()), |(text, checker)| {
-        bridge::diagnose_with(&checker.checker, text)
-    });
+    let (checked, checked_cluster) = (*settled).clone();
+    let diagnosis = use_memo(
+        (checked.clone(), checked_cluster.clone(), checker.clone()),
+        |(text, cluster, checker)| bridge::diagnose_with(&checker.checker, text, cluster),
+    );
     Analysis {
-        pending: *checked != *text,
+        pending: *checked != *text || *checked_cluster != *cluster,
         text: checked,
+        cluster: checked_cluster,
         diagnosis,
         checker,
     }
@@ -91,11 +96,12 @@ pub fn use_patch(analysis: &Analysis, include_unsafe: bool) -> Rc<Patch> {
     use_memo(
         (
             analysis.text.clone(),
+            analysis.cluster.clone(),
             analysis.checker.clone(),
             include_unsafe,
         ),
-        |(text, checker, include_unsafe)| {
-            bridge::patch_with(&checker.checker, text, *include_unsafe)
+        |(text, cluster, checker, include_unsafe)| {
+            bridge::patch_with(&checker.checker, text, cluster, *include_unsafe)
         },
     )
 }
