@@ -29,8 +29,9 @@ for i in range(1, 10):
     refs = ", ".join([f"*a{i-1}"] * 9)
     lines.append(f"  a{i}: &a{i} [{refs}]")
 write("alias-bomb.yaml", "\n".join(lines) + "\n")
-# 100,000 nested flow mappings.
-write("deep-nesting.yaml", "a: " + "{b: " * 100_000 + "c" + "}" * 100_000 + "\n")
+# 100,000 nested flow mappings, in an object (a kindless document is not read as a manifest
+# at all, whatever its depth).
+write("deep-nesting.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep}\ndata: " + "{b: " * 100_000 + "c" + "}" * 100_000 + "\n")
 # One ConfigMap value of 10 MB, and one log line of 10 MB.
 write("long-value.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n  blob: " + "x" * 10_000_000 + "\n")
 write("long-log-line.txt", "2024-05-01T10:00:00Z ERROR " + "y" * 10_000_000 + "\n")

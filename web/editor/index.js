@@ -154,9 +154,18 @@ export function mount(parent, text, onChange, label, placeholderText, testId = '
   return view;
 }
 
-/** Replaces the whole text as the person would (the app hears it). */
+/**
+ * Makes the text `text` as the person would, by one edit of the part that differs (a keystroke
+ * or a paste changes a range, not the whole document); the app hears it.
+ */
 function typeIn(view, text) {
-  view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
+  const doc = view.state.doc.toString();
+  let from = 0;
+  const shorter = Math.min(doc.length, text.length);
+  while (from < shorter && doc.charCodeAt(from) === text.charCodeAt(from)) from++;
+  let tail = 0;
+  while (tail < shorter - from && doc.charCodeAt(doc.length - 1 - tail) === text.charCodeAt(text.length - 1 - tail)) tail++;
+  view.dispatch({ changes: { from, to: doc.length - tail, insert: text.slice(from, text.length - tail) } });
 }
 
 /** Replaces the text unless it is already `text`; keeps the cursor where it can. */

@@ -403,11 +403,10 @@ impl<'w, 'a> Builder<'w, 'a> {
                     format!("tls {}", hosts.join(", "))
                 };
                 let from = self.node_of(index);
-                let provided = ws.provided().iter().find(|p| {
-                    p.kind == "Secret"
-                        && p.name == name
-                        && ws.objects[p.by].may_share_namespace(ingress)
-                });
+                let provided =
+                    crate::rules::networking::ingress_tls_secret_missing::tls_secrets(ws, index)
+                        .map(|(_, p)| p)
+                        .find(|p| p.name == name);
                 let range = secret.span;
                 let (to, problem) = match provided {
                     Some(p) if ws.objects[p.by].kind == "Secret" => {

@@ -92,6 +92,20 @@ pub struct Missing<'a> {
     closest: Option<usize>,
 }
 
+/// The Secrets the set provides (as objects, or made by a SealedSecret, an ExternalSecret or a
+/// Certificate) that the Ingress `ws.objects[ingress]` may name: those of its namespace. Each
+/// with its index in [`Workspace::provided`].
+pub fn tls_secrets<'w, 'a>(
+    ws: &'w Workspace<'a>,
+    ingress: usize,
+) -> impl Iterator<Item = (usize, &'w crate::provides::Provided)> + use<'w, 'a> {
+    let ingress = &ws.objects[ingress];
+    ws.provided()
+        .iter()
+        .enumerate()
+        .filter(move |(_, p)| p.kind == "Secret" && ws.objects[p.by].may_share_namespace(ingress))
+}
+
 /// True when the Ingress asks cert-manager (or an ACME controller) to make its TLS Secrets.
 pub fn issued_for(ingress: &Node) -> bool {
     ingress
@@ -117,12 +131,7 @@ impl Rule for IngressTlsSecretMissing {
             if ingress.is_live() || issued_for(ingress.node) {
                 continue;
             }
-            let secrets: Vec<(usize, &str)> = ws
-                .provided()
-                .iter()
-                .enumerate()
-                .filter(|(_, p)| p.kind == "Secret")
-                .filter(|(_, p)| ws.objects[p.by].may_share_namespace(ingress))
+            let secrets: Vec<(usize, &str)> = tls_secrets(ws, index)
                 .map(|(i, p)| (i, p.name.as_str()))
                 .collect();
             if secrets.is_empty() {
