@@ -104,6 +104,14 @@ impl Node {
         (!scalar.is_null()).then_some(scalar.text.as_str())
     }
 
+    /// A boolean scalar's value (`true`, also YAML 1.1's `yes` and `on`, as Kubernetes reads them).
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.as_scalar()?.value() {
+            crate::yaml::ScalarValue::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+
     pub fn as_i64(&self) -> Option<i64> {
         match self.as_scalar()?.value() {
             ScalarValue::Int(i) => Some(i),

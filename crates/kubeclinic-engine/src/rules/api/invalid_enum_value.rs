@@ -90,7 +90,7 @@ impl Rule for InvalidEnumValue {
         Some(Fix::new(
             format!("Write `{to}`"),
             Applicability::Safe,
-            vec![Edit::replace(issue.file, issue.range, *to)],
+            vec![Edit::replace(issue.file, issue.range, to.to_string())],
         ))
     }
 }

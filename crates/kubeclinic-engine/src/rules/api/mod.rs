@@ -2,6 +2,7 @@
 
 pub mod admission_webhook_rejected;
 pub mod apply_validation_error;
+pub mod custom_schema;
 pub mod deprecated_api;
 pub mod duplicate_name_in_pod;
 pub mod duplicate_object;

@@ -2,6 +2,8 @@
 //! wrong types, missing required fields, values outside an enum, quantities that do not
 //! parse, kinds the API does not have. The rules of this category each report one sort.
 
+use std::borrow::Cow;
+
 use crate::diagnostic::FileId;
 use crate::model::{K8sObject, Workspace};
 use crate::rules::images::reference::is_placeholder;
@@ -17,7 +19,7 @@ pub enum Problem {
     /// it belongs instead (`spec.template.spec`), when it is a field of another level;
     /// `versions`: the versions that have it, when the target version does not.
     Unknown {
-        suggestion: Option<&'static str>,
+        suggestion: Option<Cow<'static, str>>,
         belongs: Option<String>,
         versions: Option<(KubeVersion, KubeVersion)>,
     },
@@ -30,8 +32,8 @@ pub enum Problem {
     Missing,
     Enum {
         value: String,
-        allowed: &'static [String],
-        fix: Option<&'static str>,
+        allowed: Cow<'static, [String]>,
+        fix: Option<Cow<'static, str>>,
     },
     Quantity {
         value: String,
@@ -52,8 +54,8 @@ pub struct Issue {
     /// `spec.template.spec.containers[0].imagePullPolicy`.
     pub path: String,
     pub field: String,
-    /// The definition the field is (or should be) in: `Container`.
-    pub def: &'static str,
+    /// The definition the field is (or should be) in: `Container`, or a custom resource's kind.
+    pub def: Cow<'static, str>,
     pub problem: Problem,
     /// The value is a placeholder a pipeline was meant to replace (`PORT`, `${SIZE}`).
     pub placeholder: bool,
@@ -67,9 +69,17 @@ pub fn read(ws: &Workspace) -> Vec<Issue> {
         .kubernetes_version()
         .clamp(s.oldest(), s.newest());
     let mut out = Vec::new();
+    // Custom resources have their own schemas: their CRDs', when the set holds them.
+    let crds = super::custom_schema::Crds::read(ws);
     for (index, object) in ws.objects.iter().enumerate() {
-        if object.is_custom_resource() || object.is_live() {
-            // Custom resources have their own schemas; a live object was accepted already.
+        if object.is_live() {
+            // A live object was accepted already.
+            continue;
+        }
+        if object.is_custom_resource() {
+            if !crds.is_empty() {
+                crds.check(ws, index, &mut out);
+            }
             continue;
         }
         if super::versions::retired(&object.api_version, &object.kind).is_some() {
@@ -169,7 +179,7 @@ fn unknown_kind(
         range,
         path: String::new(),
         field: o.kind.clone(),
-        def: "",
+        def: Cow::Borrowed(""),
         problem: Problem::UnknownKind { suggestion },
         placeholder: false,
     })
@@ -211,7 +221,7 @@ impl Walker<'_> {
             range,
             path: join(path),
             field: field.to_string(),
-            def: short_def(def),
+            def: Cow::Borrowed(short_def(def)),
             problem,
         });
     }
@@ -459,7 +469,7 @@ impl Walker<'_> {
             self.elsewhere(def, name, ancestors)
         };
         Problem::Unknown {
-            suggestion,
+            suggestion: suggestion.map(Cow::Borrowed),
             belongs,
             versions: None,
         }
@@ -523,8 +533,8 @@ fn enum_problem(text: &str, allowed: Option<&'static [String]>) -> Option<Proble
         .map(String::as_str);
     Some(Problem::Enum {
         value: text.to_string(),
-        allowed,
-        fix,
+        allowed: Cow::Borrowed(allowed),
+        fix: fix.map(Cow::Borrowed),
     })
 }
 
@@ -555,7 +565,7 @@ fn quantity_fix(text: &str) -> Option<String> {
 }
 
 /// What a node holds, for messages.
-fn found(node: &Node) -> &'static str {
+pub(super) fn found(node: &Node) -> &'static str {
     match &node.kind {
         NodeKind::Mapping(_) => "an object",
         NodeKind::Sequence(_) => "a list",
@@ -578,13 +588,13 @@ fn source_scalar(s: &crate::yaml::Scalar) -> String {
 
 /// One step of a path: a key, or an index in a list.
 #[derive(Clone, Copy)]
-enum Seg<'n> {
+pub(super) enum Seg<'n> {
     Key(&'n str),
     Index(usize),
 }
 
 /// `[spec, containers, 0, image]` -> `spec.containers[0].image`.
-fn join(path: &[Seg]) -> String {
+pub(super) fn join(path: &[Seg]) -> String {
     let mut out = String::new();
     for seg in path {
         match seg {

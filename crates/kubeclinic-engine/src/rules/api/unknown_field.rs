@@ -75,7 +75,7 @@ impl Rule for UnknownField {
             unreachable!("detected as unknown")
         };
         let field = &issue.field;
-        let def = issue.def;
+        let def = &issue.def;
         let (message, help) = match (suggestion, belongs, versions) {
             (Some(s), _, _) => (
                 format!("`{field}` is not a field of {def}: did you mean `{s}`?"),
@@ -125,7 +125,7 @@ impl Rule for UnknownField {
         Some(Fix::new(
             format!("Rename `{}` to `{s}`", issue.field),
             applicability,
-            vec![Edit::replace(issue.file, issue.range, *s)],
+            vec![Edit::replace(issue.file, issue.range, s.to_string())],
         ))
     }
 }

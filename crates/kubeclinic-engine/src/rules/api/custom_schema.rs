@@ -1,0 +1,387 @@
+//! Custom resources checked against the `openAPIV3Schema` of their CustomResourceDefinition,
+//! when the set holds it: unknown fields (unless `x-kubernetes-preserve-unknown-fields` or
+//! `additionalProperties` lets them in), types (with `x-kubernetes-int-or-string`), required
+//! fields and enums, reported as the built-in kinds' problems are. A custom resource whose
+//! CRD is not in the set is not judged.
+
+use std::borrow::Cow;
+
+use super::shape::{found, join, Issue, Problem, Seg};
+use crate::model::{K8sObject, Workspace};
+use crate::similarity::nearest;
+use crate::text::TextRange;
+use crate::yaml::{Node, NodeKind, ScalarStyle, ScalarValue};
+
+/// The schema of each served version of each CRD in the set.
+pub struct Crds<'a> {
+    /// (group, kind, version, `openAPIV3Schema`).
+    versions: Vec<(&'a str, &'a str, &'a str, &'a Node)>,
+}
+
+impl<'a> Crds<'a> {
+    pub fn read(ws: &Workspace<'a>) -> Self {
+        let mut versions = Vec::new();
+        for &index in ws.indexes_of_kind("CustomResourceDefinition") {
+            let crd = &ws.objects[index];
+            if !crd.api_version.starts_with("apiextensions.k8s.io/") {
+                continue;
+            }
+            let spec = crd.node.get("spec");
+            let text = |path: &[&str]| spec.and_then(|s| s.path(path)).and_then(Node::as_str);
+            let (Some(group), Some(kind)) = (text(&["group"]), text(&["names", "kind"])) else {
+                continue;
+            };
+            // v1beta1 (removed in 1.22) kept one schema for every version.
+            let shared = spec.and_then(|s| s.path(&["validation", "openAPIV3Schema"]));
+            let listed = spec
+                .and_then(|s| s.get("versions"))
+                .map(Node::items)
+                .unwrap_or_default();
+            for version in listed {
+                let Some(name) = version.get("name").and_then(Node::as_str) else {
+                    continue;
+                };
+                if version.get("served").and_then(Node::as_bool) == Some(false) {
+                    continue;
+                }
+                let schema = version.path(&["schema", "openAPIV3Schema"]).or(shared);
+                if let Some(schema) = schema {
+                    versions.push((group, kind, name, schema));
+                }
+            }
+            if let (Some(name), Some(schema)) = (text(&["version"]), shared) {
+                versions.push((group, kind, name, schema));
+            }
+        }
+        Self { versions }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.versions.is_empty()
+    }
+
+    /// The schema of `object`'s apiVersion and kind, if a CRD in the set defines it.
+    fn schema_of(&self, object: &K8sObject<'a>) -> Option<&'a Node> {
+        let (group, version) = object.api_version.split_once('/')?;
+        self.versions
+            .iter()
+            .find(|(g, k, v, _)| *g == group && *k == object.kind && *v == version)
+            .map(|(.., schema)| *schema)
+    }
+
+    /// Checks the custom resource `ws.objects[index]`; nothing when its CRD is not in the set.
+    pub fn check(&self, ws: &Workspace<'a>, index: usize, out: &mut Vec<Issue>) {
+        let object = &ws.objects[index];
+        let Some(schema) = self.schema_of(object) else {
+            return;
+        };
+        let mut walker = Walker {
+            object: index,
+            kind: &object.kind,
+            file: object.file,
+            out,
+        };
+        walker.value(
+            object.node,
+            schema,
+            &mut Vec::new(),
+            object.anchor_range(),
+            true,
+        );
+    }
+}
+
+struct Walker<'w> {
+    object: usize,
+    kind: &'w str,
+    file: crate::diagnostic::FileId,
+    out: &'w mut Vec<Issue>,
+}
+
+fn flag(schema: &Node, name: &str) -> bool {
+    schema.get(name).and_then(Node::as_bool) == Some(true)
+}
+
+/// What a schema's `type` asks for, in words.
+fn expected(schema: &Node) -> Option<&'static str> {
+    if flag(schema, "x-kubernetes-int-or-string") {
+        return None;
+    }
+    Some(match schema.get("type").and_then(Node::as_str)? {
+        "object" => "an object",
+        "array" => "a list",
+        "string" => "a string",
+        "integer" => "an integer",
+        "number" => "a number",
+        "boolean" => "true or false",
+        _ => return None,
+    })
+}
+
+impl Walker<'_> {
+    /// `[spec, replicas]` of kind `Widget` -> `Widget.spec`: the object a field is in.
+    fn def(&self, path: &[Seg]) -> Cow<'static, str> {
+        let parent = join(&path[..path.len().saturating_sub(1)]);
+        if parent.is_empty() {
+            Cow::Owned(self.kind.to_string())
+        } else {
+            Cow::Owned(format!("{}.{parent}", self.kind))
+        }
+    }
+
+    fn push(&mut self, range: TextRange, path: &[Seg], field: &str, problem: Problem) {
+        let def = self.def(path);
+        self.out.push(Issue {
+            placeholder: false,
+            object: self.object,
+            file: self.file,
+            range,
+            path: join(path),
+            field: field.to_string(),
+            def,
+            problem,
+        });
+    }
+
+    /// `node` against `schema`; `key` is where the value was named, for a missing field.
+    fn value<'n>(
+        &mut self,
+        node: &'n Node,
+        schema: &'n Node,
+        path: &mut Vec<Seg<'n>>,
+        key: TextRange,
+        top: bool,
+    ) {
+        let node = node.resolved();
+        let field = match path.last() {
+            Some(Seg::Key(k)) => k.to_string(),
+            Some(Seg::Index(i)) => format!("[{i}]"),
+            None => String::new(),
+        };
+        if let NodeKind::Scalar(s) = &node.kind {
+            if s.is_null() {
+                // The API server drops a null it does not allow, or takes it as absent.
+                return;
+            }
+        }
+        if let Some(expected) = expected(schema) {
+            if let Some(problem) = wrong_type(node, expected) {
+                self.push(node.span, path, &field, problem);
+                return;
+            }
+        } else if flag(schema, "x-kubernetes-int-or-string") {
+            if let Some(problem) = not_int_or_string(node) {
+                self.push(node.span, path, &field, problem);
+                return;
+            }
+        }
+        if let (Some(allowed), NodeKind::Scalar(s)) = (schema.get("enum"), &node.kind) {
+            let allowed: Vec<String> = allowed
+                .items()
+                .iter()
+                .filter_map(|v| match &v.resolved().kind {
+                    NodeKind::Scalar(a) => Some(a.text.clone()),
+                    _ => None,
+                })
+                .collect();
+            if !allowed.is_empty() && !allowed.contains(&s.text) {
+                let fix = allowed
+                    .iter()
+                    .find(|a| a.eq_ignore_ascii_case(&s.text))
+                    .cloned()
+                    .map(Cow::Owned);
+                let problem = Problem::Enum {
+                    value: s.text.clone(),
+                    allowed: Cow::Owned(allowed),
+                    fix,
+                };
+                self.push(node.span, path, &field, problem);
+            }
+        }
+        match &node.kind {
+            NodeKind::Mapping(_) => self.object(node, schema, path, key, top),
+            NodeKind::Sequence(_) => {
+                if let Some(items) = schema.get("items") {
+                    for (i, item) in node.items().iter().enumerate() {
+                        path.push(Seg::Index(i));
+                        self.value(item, items, path, item.span, false);
+                        path.pop();
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn object<'n>(
+        &mut self,
+        node: &'n Node,
+        schema: &'n Node,
+        path: &mut Vec<Seg<'n>>,
+        key: TextRange,
+        top: bool,
+    ) {
+        let properties = schema.get("properties");
+        let additional = schema.get("additionalProperties");
+        let open = flag(schema, "x-kubernetes-preserve-unknown-fields")
+            || additional.and_then(Node::as_bool) == Some(true)
+            // No `properties` and no `additionalProperties`: a schema that says nothing of
+            // this object's fields prunes nothing worth a finding.
+            || (properties.is_none() && additional.is_none());
+        let embedded = flag(schema, "x-kubernetes-embedded-resource");
+        let names: Vec<&str> = properties
+            .map(|p| p.entries().iter().filter_map(|e| e.key.as_str()).collect())
+            .unwrap_or_default();
+        for entry in node.entries() {
+            let Some(name) = entry.key.as_str() else {
+                continue;
+            };
+            // The API server's own fields; `status` is the controller's.
+            let own = matches!(name, "apiVersion" | "kind" | "metadata");
+            if (top || embedded) && own || top && name == "status" || name == "<<" {
+                continue;
+            }
+            path.push(Seg::Key(name));
+            if let Some(field) = properties.and_then(|p| p.get(name)) {
+                self.value(&entry.value, field, path, entry.key.span, false);
+            } else if let Some(each) = additional.filter(|a| a.is_mapping()) {
+                self.value(&entry.value, each, path, entry.key.span, false);
+            } else if !open {
+                let suggestion = names
+                    .iter()
+                    .find(|n| n.eq_ignore_ascii_case(name))
+                    .copied()
+                    .or_else(|| nearest(name, names.iter().copied()))
+                    .map(|s| Cow::Owned(s.to_string()));
+                let problem = Problem::Unknown {
+                    suggestion,
+                    belongs: None,
+                    versions: None,
+                };
+                self.push(entry.key.span, path, name, problem);
+            }
+            path.pop();
+        }
+        for required in schema.get("required").map(Node::items).unwrap_or_default() {
+            let Some(required) = required.as_str() else {
+                continue;
+            };
+            if top && matches!(required, "apiVersion" | "kind" | "metadata") {
+                continue;
+            }
+            let absent = node
+                .get(required)
+                .is_none_or(|v| matches!(&v.resolved().kind, NodeKind::Scalar(s) if s.is_null()));
+            if absent {
+                path.push(Seg::Key(required));
+                self.push(key, path, required, Problem::Missing);
+                path.pop();
+            }
+        }
+    }
+}
+
+/// The problem of a value that is not of the schema's type, with the text that is right when
+/// it is clear (a number or a boolean quoted, or one that must be quoted).
+fn wrong_type(node: &Node, expected: &'static str) -> Option<Problem> {
+    let fits = match (&node.kind, expected) {
+        (NodeKind::Mapping(_), "an object") | (NodeKind::Sequence(_), "a list") => true,
+        (NodeKind::Scalar(s), _) => match (s.value(), expected) {
+            (ScalarValue::Str(_), "a string")
+            | (ScalarValue::Int(_), "an integer" | "a number")
+            | (ScalarValue::Float(_), "a number")
+            | (ScalarValue::Bool(_), "true or false") => true,
+            // `3.0` is the integer 3 in JSON.
+            (ScalarValue::Float(f), "an integer") => f.fract() == 0.0,
+            _ => false,
+        },
+        _ => false,
+    };
+    if fits {
+        return None;
+    }
+    let fix = match &node.kind {
+        NodeKind::Scalar(s) if expected == "a string" => {
+            Some(serde_json::to_string(&s.text).unwrap_or_else(|_| s.text.clone()))
+        }
+        NodeKind::Scalar(s) if s.style != ScalarStyle::Plain => {
+            let unquoted = crate::yaml::resolve_plain(&s.text);
+            let right = matches!(
+                (unquoted, expected),
+                (ScalarValue::Int(_), "an integer" | "a number")
+                    | (ScalarValue::Float(_), "a number")
+                    | (ScalarValue::Bool(_), "true or false")
+            );
+            right.then(|| s.text.clone())
+        }
+        _ => None,
+    };
+    Some(Problem::WrongType {
+        expected: expected.to_string(),
+        found: found(node),
+        fix,
+    })
+}
+
+fn not_int_or_string(node: &Node) -> Option<Problem> {
+    let fits = matches!(&node.kind, NodeKind::Scalar(s)
+        if matches!(s.value(), ScalarValue::Int(_) | ScalarValue::Str(_)));
+    (!fits).then(|| Problem::WrongType {
+        expected: "a number or a name".to_string(),
+        found: found(node),
+        fix: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::api::shape::Problem;
+    use crate::SourceFile;
+
+    const SET: &str =
+        include_str!("../../../../../tests/fixtures/custom-resources/backup-schedule.yaml");
+
+    fn issues() -> Vec<(String, String, Problem)> {
+        let files = [SourceFile::new("backup.yaml", SET)];
+        let parsed = crate::model::Parsed::new(&files);
+        let ws = crate::model::Workspace::new(&parsed);
+        ws.shape_issues()
+            .iter()
+            .map(|issue| {
+                let name = ws.objects[issue.object].name.clone().unwrap_or_default();
+                (name, issue.path.clone(), issue.problem.clone())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_custom_resource_is_checked_against_its_crd_in_the_set() {
+        let issues = issues();
+        assert!(
+            issues.iter().all(|(name, ..)| name == "ledger-hourly"),
+            "only the bad schedule: {issues:#?}"
+        );
+        let at = |path: &str| {
+            issues
+                .iter()
+                .find(|(_, p, _)| p == path)
+                .map(|(.., problem)| problem.clone())
+                .unwrap_or_else(|| panic!("nothing at {path}: {issues:#?}"))
+        };
+        assert!(matches!(at("spec.retension"),
+            Problem::Unknown { suggestion: Some(s), .. } if s == "retention"));
+        assert!(matches!(at("spec.mode"),
+            Problem::Enum { fix: Some(f), .. } if f == "Full"));
+        assert!(matches!(at("spec.suspend"),
+            Problem::WrongType { fix: Some(f), .. } if f == "false"));
+        assert!(matches!(
+            at("spec.port"),
+            Problem::WrongType { fix: None, .. }
+        ));
+        assert!(matches!(at("spec.labels.tier"),
+            Problem::WrongType { fix: Some(f), .. } if f == "\"1\""));
+        assert_eq!(at("spec.schedule"), Problem::Missing);
+        assert_eq!(at("spec.targets[0].name"), Problem::Missing);
+        assert_eq!(issues.len(), 7, "{issues:#?}");
+    }
+}
