@@ -164,3 +164,25 @@ test('a check of the example takes milliseconds', (t) => {
   t.diagnostic(`check() of petrosa-extractor.yaml: ${each.toFixed(2)} ms`);
   assert.ok(each < 500, `${each} ms`);
 });
+
+test('custom resources are checked against their CRD in the text, as the CLI does', () => {
+  const text = readRepo('tests/fixtures/custom-resources/backup-schedule.yaml');
+  const lineOf = (needle) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+  const found = kc
+    .check(text)
+    .findings.filter((f) => f.severity === 'error')
+    .map((f) => `${f.rule}@${f.range.line}`)
+    .sort();
+  const expected = [
+    `unknown-field@${lineOf('retension:')}`,
+    `invalid-enum-value@${lineOf('mode: full')}`,
+    `wrong-type@${lineOf('suspend: "false"')}`,
+    `wrong-type@${lineOf('port: [9090]')}`,
+    `wrong-type@${lineOf('tier: 1')}`,
+    `unknown-kind@${lineOf('backup.acme.dev/v2')}`,
+    `unknown-kind@${lineOf('kind: BackupSchedules')}`,
+  ];
+  for (const one of expected) assert.ok(found.includes(one), `${one} in ${found}`);
+  assert.equal(found.filter((f) => f.startsWith('missing-required-field@')).length, 2, String(found));
+  assert.ok(!found.some((f) => f.endsWith(`@${lineOf('anything: goes')}`)), 'a resource without its CRD is not judged');
+});

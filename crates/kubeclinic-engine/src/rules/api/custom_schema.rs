@@ -1,8 +1,9 @@
 //! Custom resources checked against the `openAPIV3Schema` of their CustomResourceDefinition,
 //! when the set holds it: unknown fields (unless `x-kubernetes-preserve-unknown-fields` or
 //! `additionalProperties` lets them in), types (with `x-kubernetes-int-or-string`), required
-//! fields and enums, reported as the built-in kinds' problems are. A custom resource whose
-//! CRD is not in the set is not judged.
+//! fields and enums, reported as the built-in kinds' problems are, and the schema's limits
+//! (`minimum`, `maximum`, `minLength`, `maxLength`, `minItems`, `maxItems`). A custom resource
+//! whose CRD is not in the set is not judged.
 
 use std::borrow::Cow;
 
@@ -69,10 +70,45 @@ impl<'a> Crds<'a> {
             .map(|(.., schema)| *schema)
     }
 
+    /// A CRD of the set has the object's group but not its version or kind: the apiVersion
+    /// or kind the CRD serves instead (`apiVersion: backup.acme.dev/v1`, `kind: BackupSchedule`).
+    fn served_instead(&self, object: &K8sObject<'a>) -> Option<(&'static str, String)> {
+        let (group, version) = object.api_version.split_once('/')?;
+        let of_group: Vec<_> = self.versions.iter().filter(|(g, ..)| *g == group).collect();
+        if let Some((.., v, _)) = of_group.iter().find(|(_, k, ..)| *k == object.kind) {
+            return Some(("apiVersion", format!("apiVersion: {group}/{v}")));
+        }
+        let kinds: Vec<&str> = of_group
+            .iter()
+            .filter(|(.., v, _)| *v == version)
+            .map(|(_, k, ..)| *k)
+            .collect();
+        let kind = kinds
+            .iter()
+            .find(|k| k.eq_ignore_ascii_case(&object.kind))
+            .copied()
+            .or_else(|| nearest(&object.kind, kinds.iter().copied()))?;
+        Some(("kind", format!("kind: {kind}")))
+    }
+
     /// Checks the custom resource `ws.objects[index]`; nothing when its CRD is not in the set.
     pub fn check(&self, ws: &Workspace<'a>, index: usize, out: &mut Vec<Issue>) {
         let object = &ws.objects[index];
         let Some(schema) = self.schema_of(object) else {
+            if let Some((key, suggestion)) = self.served_instead(object) {
+                out.push(Issue {
+                    object: index,
+                    file: object.file,
+                    range: object.node.get(key).map_or(object.node.span, |n| n.span),
+                    path: String::new(),
+                    field: object.kind.clone(),
+                    def: Cow::Borrowed(""),
+                    problem: Problem::UnknownKind {
+                        suggestion: Some(suggestion),
+                    },
+                    placeholder: false,
+                });
+            }
             return;
         };
         let mut walker = Walker {
@@ -197,6 +233,16 @@ impl Walker<'_> {
                 };
                 self.push(node.span, path, &field, problem);
             }
+        }
+        if let Some(limit) = limit(node, schema) {
+            let value = match &node.kind {
+                NodeKind::Scalar(s) if matches!(s.value(), ScalarValue::Str(_)) => {
+                    format!("`{}` ({} characters)", s.text, s.text.chars().count())
+                }
+                NodeKind::Scalar(s) => format!("`{}`", s.text),
+                _ => format!("{} items long", node.items().len()),
+            };
+            self.push(node.span, path, &field, Problem::Limit { value, limit });
         }
         match &node.kind {
             NodeKind::Mapping(_) => self.object(node, schema, path, key, top),
@@ -323,6 +369,77 @@ fn wrong_type(node: &Node, expected: &'static str) -> Option<Problem> {
     })
 }
 
+/// The first of the schema's limits that `node` breaks, in words.
+fn limit(node: &Node, schema: &Node) -> Option<String> {
+    let number = |key: &str| {
+        schema.get(key).and_then(|n| match n.as_scalar()?.value() {
+            ScalarValue::Int(i) => Some(i as f64),
+            ScalarValue::Float(f) => Some(f),
+            _ => None,
+        })
+    };
+    let shown = |f: f64| {
+        if f.fract() == 0.0 && f.abs() < 1e15 {
+            format!("{}", f as i64)
+        } else {
+            format!("{f}")
+        }
+    };
+    match &node.kind {
+        NodeKind::Scalar(s) => match s.value() {
+            ScalarValue::Int(_) | ScalarValue::Float(_) => {
+                let value = match s.value() {
+                    ScalarValue::Int(i) => i as f64,
+                    ScalarValue::Float(f) => f,
+                    _ => return None,
+                };
+                let exclusive = |key: &str| flag(schema, key);
+                if let Some(min) = number("minimum") {
+                    if value < min || exclusive("exclusiveMinimum") && value == min {
+                        let than = if exclusive("exclusiveMinimum") {
+                            "above"
+                        } else {
+                            "at least"
+                        };
+                        return Some(format!("{than} {}", shown(min)));
+                    }
+                }
+                if let Some(max) = number("maximum") {
+                    if value > max || exclusive("exclusiveMaximum") && value == max {
+                        let than = if exclusive("exclusiveMaximum") {
+                            "below"
+                        } else {
+                            "at most"
+                        };
+                        return Some(format!("{than} {}", shown(max)));
+                    }
+                }
+                None
+            }
+            ScalarValue::Str(text) => {
+                let length = text.chars().count() as f64;
+                if let Some(min) = number("minLength").filter(|min| length < *min) {
+                    return Some(format!("at least {} characters long", shown(min)));
+                }
+                number("maxLength")
+                    .filter(|max| length > *max)
+                    .map(|max| format!("at most {} characters long", shown(max)))
+            }
+            _ => None,
+        },
+        NodeKind::Sequence(_) => {
+            let count = node.items().len() as f64;
+            if let Some(min) = number("minItems").filter(|min| count < *min) {
+                return Some(format!("at least {} items long", shown(min)));
+            }
+            number("maxItems")
+                .filter(|max| count > *max)
+                .map(|max| format!("at most {} items long", shown(max)))
+        }
+        _ => None,
+    }
+}
+
 fn not_int_or_string(node: &Node) -> Option<Problem> {
     let fits = matches!(&node.kind, NodeKind::Scalar(s)
         if matches!(s.value(), ScalarValue::Int(_) | ScalarValue::Str(_)));
@@ -357,6 +474,28 @@ mod tests {
     #[test]
     fn a_custom_resource_is_checked_against_its_crd_in_the_set() {
         let issues = issues();
+        let served = |name: &str| {
+            issues
+                .iter()
+                .find(|(n, ..)| n == name)
+                .map(|(.., p)| p.clone())
+        };
+        assert_eq!(
+            served("ledger-weekly"),
+            Some(Problem::UnknownKind {
+                suggestion: Some("apiVersion: backup.acme.dev/v1".into())
+            })
+        );
+        assert_eq!(
+            served("ledger-monthly"),
+            Some(Problem::UnknownKind {
+                suggestion: Some("kind: BackupSchedule".into())
+            })
+        );
+        let issues: Vec<_> = issues
+            .into_iter()
+            .filter(|(n, ..)| n != "ledger-weekly" && n != "ledger-monthly")
+            .collect();
         assert!(
             issues.iter().all(|(name, ..)| name == "ledger-hourly"),
             "only the bad schedule: {issues:#?}"

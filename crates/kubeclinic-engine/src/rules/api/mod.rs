@@ -15,6 +15,7 @@ pub mod missing_required_field;
 pub mod shape;
 pub mod unknown_field;
 pub mod unknown_kind;
+pub mod value_out_of_range;
 pub mod versions;
 pub mod wrong_type;
 
@@ -29,6 +30,7 @@ pub const RULES: &[RuleEntry] = &[
     RuleEntry::of::<wrong_type::WrongType>(),
     RuleEntry::of::<missing_required_field::MissingRequiredField>(),
     RuleEntry::of::<invalid_enum_value::InvalidEnumValue>(),
+    RuleEntry::of::<value_out_of_range::ValueOutOfRange>(),
     RuleEntry::of::<invalid_quantity::InvalidQuantity>(),
     RuleEntry::of::<duplicate_object::DuplicateObject>(),
     RuleEntry::of::<invalid_name::InvalidName>(),

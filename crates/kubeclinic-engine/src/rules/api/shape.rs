@@ -39,6 +39,12 @@ pub enum Problem {
         value: String,
         fix: Option<String>,
     },
+    /// A value outside a limit of a CRD's schema; `limit` is what the value must be: `at
+    /// least 1`, `below 1`, `at most 63 characters long`, `at most 5 items long`.
+    Limit {
+        value: String,
+        limit: String,
+    },
     /// The apiVersion does not serve the kind; `suggestion`: an apiVersion or kind that does.
     UnknownKind {
         suggestion: Option<String>,

@@ -75,16 +75,18 @@ impl Rule for UnknownKind {
             unreachable!("detected as an unknown kind")
         };
         let o = &ws.objects[issue.object];
-        let version = ws.checker.kubernetes_version();
+        // A custom resource is judged by its CRD in the set, not by the Kubernetes version.
+        let by = if o.is_custom_resource() {
+            "its CRD in the set".to_string()
+        } else {
+            format!("Kubernetes {}", ws.checker.kubernetes_version())
+        };
         let message = match suggestion {
             Some(s) => format!(
-                "`{}` serves no kind `{}` (Kubernetes {version}): did you mean `{s}`?",
+                "`{}` serves no kind `{}` ({by}): did you mean `{s}`?",
                 o.api_version, o.kind
             ),
-            None => format!(
-                "`{}` serves no kind `{}` (Kubernetes {version})",
-                o.api_version, o.kind
-            ),
+            None => format!("`{}` serves no kind `{}` ({by})", o.api_version, o.kind),
         };
         Diagnostic {
             file: issue.file,
