@@ -385,6 +385,15 @@ fn limit(node: &Node, schema: &Node) -> Option<String> {
             format!("{f}")
         }
     };
+    // A length or a count against the schema's (min, max) keys.
+    let sized = |size: f64, (min, max): (&str, &str), unit: &str| {
+        if let Some(min) = number(min).filter(|min| size < *min) {
+            return Some(format!("at least {} {unit}", shown(min)));
+        }
+        number(max)
+            .filter(|max| size > *max)
+            .map(|max| format!("at most {} {unit}", shown(max)))
+    };
     match &node.kind {
         NodeKind::Scalar(s) => match s.value() {
             ScalarValue::Int(_) | ScalarValue::Float(_) => {
@@ -416,26 +425,18 @@ fn limit(node: &Node, schema: &Node) -> Option<String> {
                 }
                 None
             }
-            ScalarValue::Str(text) => {
-                let length = text.chars().count() as f64;
-                if let Some(min) = number("minLength").filter(|min| length < *min) {
-                    return Some(format!("at least {} characters long", shown(min)));
-                }
-                number("maxLength")
-                    .filter(|max| length > *max)
-                    .map(|max| format!("at most {} characters long", shown(max)))
-            }
+            ScalarValue::Str(text) => sized(
+                text.chars().count() as f64,
+                ("minLength", "maxLength"),
+                "characters long",
+            ),
             _ => None,
         },
-        NodeKind::Sequence(_) => {
-            let count = node.items().len() as f64;
-            if let Some(min) = number("minItems").filter(|min| count < *min) {
-                return Some(format!("at least {} items long", shown(min)));
-            }
-            number("maxItems")
-                .filter(|max| count > *max)
-                .map(|max| format!("at most {} items long", shown(max)))
-        }
+        NodeKind::Sequence(_) => sized(
+            node.items().len() as f64,
+            ("minItems", "maxItems"),
+            "items long",
+        ),
         _ => None,
     }
 }
