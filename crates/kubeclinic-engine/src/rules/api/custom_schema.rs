@@ -61,6 +61,14 @@ impl<'a> Crds<'a> {
         self.versions.is_empty()
     }
 
+    /// Whether a CRD of the set defines `kind` in the group of `api_version` (any version).
+    pub fn defines(&self, api_version: &str, kind: &str) -> bool {
+        let group = api_version.split_once('/').map_or("", |(g, _)| g);
+        self.versions
+            .iter()
+            .any(|(g, k, ..)| *g == group && *k == kind)
+    }
+
     /// The schema of `object`'s apiVersion and kind, if a CRD in the set defines it.
     fn schema_of(&self, object: &K8sObject<'a>) -> Option<&'a Node> {
         let (group, version) = object.api_version.split_once('/')?;

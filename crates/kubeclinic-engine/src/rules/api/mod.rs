@@ -2,6 +2,7 @@
 
 pub mod admission_webhook_rejected;
 pub mod apply_validation_error;
+pub mod custom_resource_not_checked;
 pub mod custom_schema;
 pub mod deprecated_api;
 pub mod duplicate_name_in_pod;
@@ -31,6 +32,7 @@ pub const RULES: &[RuleEntry] = &[
     RuleEntry::of::<missing_required_field::MissingRequiredField>(),
     RuleEntry::of::<invalid_enum_value::InvalidEnumValue>(),
     RuleEntry::of::<value_out_of_range::ValueOutOfRange>(),
+    RuleEntry::of::<custom_resource_not_checked::CustomResourceNotChecked>(),
     RuleEntry::of::<invalid_quantity::InvalidQuantity>(),
     RuleEntry::of::<duplicate_object::DuplicateObject>(),
     RuleEntry::of::<invalid_name::InvalidName>(),
