@@ -249,6 +249,7 @@ pub struct Workspace<'a> {
     references: std::cell::OnceCell<Vec<crate::provides::Referenced<'a>>>,
     /// Every built-in object checked against the API's schema.
     shape_issues: std::cell::OnceCell<Vec<crate::rules::api::shape::Issue>>,
+    crds: std::cell::OnceCell<crate::rules::api::custom_schema::Crds<'a>>,
     /// Every name the pod templates must find (ConfigMaps, Secrets, claims, accounts).
     links: std::cell::OnceCell<Vec<crate::rules::configuration::links::Link<'a>>>,
     /// The autoscalers of the set and the workloads they scale.
@@ -426,6 +427,7 @@ impl<'a> Workspace<'a> {
             checker,
             pull_failures: std::cell::OnceCell::new(),
             shape_issues: std::cell::OnceCell::new(),
+            crds: std::cell::OnceCell::new(),
             links: std::cell::OnceCell::new(),
             autoscalers: std::cell::OnceCell::new(),
             template_labels: std::cell::OnceCell::new(),
@@ -585,6 +587,12 @@ impl<'a> Workspace<'a> {
     pub fn references(&self) -> &[crate::provides::Referenced<'a>] {
         self.references
             .get_or_init(|| crate::provides::references(self))
+    }
+
+    /// The schemas of the set's CustomResourceDefinitions, read once.
+    pub fn crds(&self) -> &crate::rules::api::custom_schema::Crds<'a> {
+        self.crds
+            .get_or_init(|| crate::rules::api::custom_schema::Crds::read(self))
     }
 
     /// What the API's schema says of every built-in object of the set.

@@ -1,4 +1,3 @@
-use super::custom_schema::Crds;
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::model::Workspace;
@@ -77,7 +76,7 @@ impl Rule for CustomResourceNotChecked {
     type State<'a> = Unchecked;
 
     fn detect<'a>(ws: &Workspace<'a>) -> Vec<Unchecked> {
-        let crds = Crds::read(ws);
+        let crds = ws.crds();
         let objects: Vec<usize> = ws
             .objects
             .iter()

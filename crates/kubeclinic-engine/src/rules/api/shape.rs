@@ -76,7 +76,7 @@ pub fn read(ws: &Workspace) -> Vec<Issue> {
         .clamp(s.oldest(), s.newest());
     let mut out = Vec::new();
     // Custom resources have their own schemas: their CRDs', when the set holds them.
-    let crds = super::custom_schema::Crds::read(ws);
+    let crds = ws.crds();
     for (index, object) in ws.objects.iter().enumerate() {
         if object.is_live() {
             // A live object was accepted already.
