@@ -3,6 +3,7 @@
 //! Pure by design: no files, clock, printing or browser APIs. The CLI and the web app are thin
 //! shells over [`check`], [`fix`] and the renderers in [`output`].
 
+pub mod cel;
 pub mod config;
 pub mod diagnostic;
 pub mod fix;

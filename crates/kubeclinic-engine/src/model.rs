@@ -250,6 +250,8 @@ pub struct Workspace<'a> {
     /// Every built-in object checked against the API's schema.
     shape_issues: std::cell::OnceCell<Vec<crate::rules::api::shape::Issue>>,
     crds: std::cell::OnceCell<crate::rules::api::custom_schema::Crds<'a>>,
+    /// Every CEL expression of the set's CRDs and admission policies, evaluated once.
+    cel: std::cell::OnceCell<crate::rules::api::cel_facts::CelFacts<'a>>,
     /// Every name the pod templates must find (ConfigMaps, Secrets, claims, accounts).
     links: std::cell::OnceCell<Vec<crate::rules::configuration::links::Link<'a>>>,
     /// The autoscalers of the set and the workloads they scale.
@@ -428,6 +430,7 @@ impl<'a> Workspace<'a> {
             pull_failures: std::cell::OnceCell::new(),
             shape_issues: std::cell::OnceCell::new(),
             crds: std::cell::OnceCell::new(),
+            cel: std::cell::OnceCell::new(),
             links: std::cell::OnceCell::new(),
             autoscalers: std::cell::OnceCell::new(),
             template_labels: std::cell::OnceCell::new(),
@@ -593,6 +596,12 @@ impl<'a> Workspace<'a> {
     pub fn crds(&self) -> &crate::rules::api::custom_schema::Crds<'a> {
         self.crds
             .get_or_init(|| crate::rules::api::custom_schema::Crds::read(self))
+    }
+
+    /// The set's CRD validation rules and admission policies, evaluated once.
+    pub fn cel(&self) -> &crate::rules::api::cel_facts::CelFacts<'a> {
+        self.cel
+            .get_or_init(|| crate::rules::api::cel_facts::CelFacts::read(self))
     }
 
     /// What the API's schema says of every built-in object of the set.

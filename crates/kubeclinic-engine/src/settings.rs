@@ -118,12 +118,25 @@ pub struct Checker {
     settings: Settings,
     rules: Vec<RuleEntry>,
     version: KubeVersion,
+    /// What evaluates CRD validation rules and admission policies; none, and their
+    /// expressions are listed as not evaluated.
+    cel: Option<std::sync::Arc<dyn crate::cel::CelEvaluator>>,
 }
 
 impl Default for Checker {
     fn default() -> Self {
         Self::new(Settings::default()).expect("the default settings are valid")
     }
+}
+
+#[cfg(feature = "cel")]
+fn builtin_cel() -> Option<std::sync::Arc<dyn crate::cel::CelEvaluator>> {
+    Some(std::sync::Arc::new(crate::cel::KubeCel))
+}
+
+#[cfg(not(feature = "cel"))]
+fn builtin_cel() -> Option<std::sync::Arc<dyn crate::cel::CelEvaluator>> {
+    None
 }
 
 /// The checker of the default settings, built once.
@@ -191,7 +204,19 @@ impl Checker {
             settings,
             rules,
             version,
+            cel: builtin_cel(),
         })
+    }
+
+    /// The same checker evaluating CEL with `evaluator` (the web page's CEL module).
+    pub fn with_cel(mut self, evaluator: std::sync::Arc<dyn crate::cel::CelEvaluator>) -> Self {
+        self.cel = Some(evaluator);
+        self
+    }
+
+    /// The CEL evaluator, if the checker has one.
+    pub fn cel(&self) -> Option<&dyn crate::cel::CelEvaluator> {
+        self.cel.as_deref()
     }
 
     pub fn settings(&self) -> &Settings {

@@ -33,6 +33,14 @@ pub fn typed<T: DeserializeOwned>(node: &Node) -> Result<T, TypedError> {
     value_de::from_value(value).map_err(|_| TypedError::Shape)
 }
 
+/// The node as JSON, with YAML 1.1 scalars resolved as the API server resolves them: what a
+/// CEL expression sees as `self` or `object`. `None` when it is too large once aliases are
+/// expanded, or has a key JSON cannot hold.
+pub fn to_json(node: &Node) -> Option<serde_json::Value> {
+    let mut budget = MAX_EXPANDED_NODES;
+    serde_json::to_value(to_value(node, &mut budget)?).ok()
+}
+
 fn to_value(node: &Node, budget: &mut usize) -> Option<serde_yaml::Value> {
     use serde_yaml::Value;
     *budget = budget.checked_sub(1)?;

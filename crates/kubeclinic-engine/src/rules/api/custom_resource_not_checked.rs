@@ -128,7 +128,7 @@ impl Rule for CustomResourceNotChecked {
                 kinds
                     .iter()
                     .take(4)
-                    .map(|(k, g)| format!("{}.{g}", plural(k)))
+                    .map(|(k, g)| format!("{}.{g}", super::cel_facts::resource_of(k)))
                     .collect::<Vec<_>>()
                     .join(" ")
             )),
@@ -136,32 +136,5 @@ impl Rule for CustomResourceNotChecked {
             container: None,
             severity: None,
         }
-    }
-}
-
-/// The usual plural resource name of a kind: `Certificate` -> `certificates`,
-/// `NetworkPolicy` -> `networkpolicies`, `Ingress` -> `ingresses`.
-fn plural(kind: &str) -> String {
-    let lower = kind.to_ascii_lowercase();
-    if let Some(stem) = lower
-        .strip_suffix('y')
-        .filter(|s| !s.ends_with(['a', 'e', 'o', 'u']))
-    {
-        format!("{stem}ies")
-    } else if lower.ends_with('s') || lower.ends_with('x') || lower.ends_with("ch") {
-        format!("{lower}es")
-    } else {
-        format!("{lower}s")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn plurals_are_the_usual_resource_names() {
-        assert_eq!(super::plural("Certificate"), "certificates");
-        assert_eq!(super::plural("NetworkPolicy"), "networkpolicies");
-        assert_eq!(super::plural("Gateway"), "gateways");
-        assert_eq!(super::plural("Ingress"), "ingresses");
     }
 }

@@ -15,8 +15,19 @@ use crate::yaml::{Node, NodeKind, ScalarStyle, ScalarValue};
 
 /// The schema of each served version of each CRD in the set.
 pub struct Crds<'a> {
-    /// (group, kind, version, `openAPIV3Schema`).
-    versions: Vec<(&'a str, &'a str, &'a str, &'a Node)>,
+    versions: Vec<CrdVersion<'a>>,
+}
+
+/// A served version of a CRD of the set.
+#[derive(Clone, Copy)]
+pub struct CrdVersion<'a> {
+    /// The CRD's object index.
+    pub crd: usize,
+    pub group: &'a str,
+    pub kind: &'a str,
+    pub version: &'a str,
+    /// Its `openAPIV3Schema`.
+    pub schema: &'a Node,
 }
 
 impl<'a> Crds<'a> {
@@ -47,11 +58,23 @@ impl<'a> Crds<'a> {
                 }
                 let schema = version.path(&["schema", "openAPIV3Schema"]).or(shared);
                 if let Some(schema) = schema {
-                    versions.push((group, kind, name, schema));
+                    versions.push(CrdVersion {
+                        crd: index,
+                        group,
+                        kind,
+                        version: name,
+                        schema,
+                    });
                 }
             }
             if let (Some(name), Some(schema)) = (text(&["version"]), shared) {
-                versions.push((group, kind, name, schema));
+                versions.push(CrdVersion {
+                    crd: index,
+                    group,
+                    kind,
+                    version: name,
+                    schema,
+                });
             }
         }
         Self { versions }
@@ -61,12 +84,17 @@ impl<'a> Crds<'a> {
         self.versions.is_empty()
     }
 
+    /// Every served version of every CRD of the set.
+    pub fn versions(&self) -> impl Iterator<Item = &CrdVersion<'a>> + '_ {
+        self.versions.iter()
+    }
+
     /// Whether a CRD of the set defines `kind` in the group of `api_version` (any version).
     pub fn defines(&self, api_version: &str, kind: &str) -> bool {
         let group = api_version.split_once('/').map_or("", |(g, _)| g);
         self.versions
             .iter()
-            .any(|(g, k, ..)| *g == group && *k == kind)
+            .any(|v| v.group == group && v.kind == kind)
     }
 
     /// The schema of `object`'s apiVersion and kind, if a CRD in the set defines it.
@@ -74,22 +102,22 @@ impl<'a> Crds<'a> {
         let (group, version) = object.api_version.split_once('/')?;
         self.versions
             .iter()
-            .find(|(g, k, v, _)| *g == group && *k == object.kind && *v == version)
-            .map(|(.., schema)| *schema)
+            .find(|v| v.group == group && v.kind == object.kind && v.version == version)
+            .map(|v| v.schema)
     }
 
     /// A CRD of the set has the object's group but not its version or kind: the apiVersion
     /// or kind the CRD serves instead (`apiVersion: backup.acme.dev/v1`, `kind: BackupSchedule`).
     fn served_instead(&self, object: &K8sObject<'a>) -> Option<(&'static str, String)> {
         let (group, version) = object.api_version.split_once('/')?;
-        let of_group: Vec<_> = self.versions.iter().filter(|(g, ..)| *g == group).collect();
-        if let Some((.., v, _)) = of_group.iter().find(|(_, k, ..)| *k == object.kind) {
-            return Some(("apiVersion", format!("apiVersion: {group}/{v}")));
+        let of_group: Vec<_> = self.versions.iter().filter(|v| v.group == group).collect();
+        if let Some(v) = of_group.iter().find(|v| v.kind == object.kind) {
+            return Some(("apiVersion", format!("apiVersion: {group}/{}", v.version)));
         }
         let kinds: Vec<&str> = of_group
             .iter()
-            .filter(|(.., v, _)| *v == version)
-            .map(|(_, k, ..)| *k)
+            .filter(|v| v.version == version)
+            .map(|v| v.kind)
             .collect();
         let kind = kinds
             .iter()

@@ -1,7 +1,11 @@
 //! The Kubernetes API itself: which apiVersions are served, and the shape of each kind.
 
+pub mod admission_policy_violation;
 pub mod admission_webhook_rejected;
 pub mod apply_validation_error;
+pub mod cel_expression_error;
+pub mod cel_facts;
+pub mod crd_validation_rule;
 pub mod custom_resource_not_checked;
 pub mod custom_schema;
 pub mod deprecated_api;
@@ -33,6 +37,9 @@ pub const RULES: &[RuleEntry] = &[
     RuleEntry::of::<invalid_enum_value::InvalidEnumValue>(),
     RuleEntry::of::<value_out_of_range::ValueOutOfRange>(),
     RuleEntry::of::<custom_resource_not_checked::CustomResourceNotChecked>(),
+    RuleEntry::of::<crd_validation_rule::CrdValidationRule>(),
+    RuleEntry::of::<admission_policy_violation::AdmissionPolicyViolation>(),
+    RuleEntry::of::<cel_expression_error::CelExpressionError>(),
     RuleEntry::of::<invalid_quantity::InvalidQuantity>(),
     RuleEntry::of::<duplicate_object::DuplicateObject>(),
     RuleEntry::of::<invalid_name::InvalidName>(),

@@ -1,0 +1,492 @@
+//! CEL, the expression language of CRD validation rules (`x-kubernetes-validations`) and of
+//! ValidatingAdmissionPolicies, behind one call the engine makes per check.
+//!
+//! The engine gathers every expression the set asks to evaluate into [`CelJob`]s, hands them
+//! to the [`CelEvaluator`] of its [`Checker`](crate::Checker) in one batch, and reads the
+//! [`CelOutcome`]s. Jobs and outcomes are plain data (serde), so an evaluator can live in
+//! another module: the web page loads its CEL module only when a paste holds CEL, and answers
+//! the batch through JSON. With the `cel` feature the engine has its own evaluator,
+//! [`KubeCel`], built on `kube-cel` (the Kubernetes CEL libraries on the `cel` crate).
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Evaluates CEL jobs. An implementation answers every job, in order.
+pub trait CelEvaluator: Send + Sync {
+    fn evaluate(&self, jobs: &[CelJob]) -> Vec<CelOutcome>;
+}
+
+/// One thing to evaluate.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "job", rename_all = "camelCase")]
+pub enum CelJob {
+    Schema(SchemaJob),
+    Policy(PolicyJob),
+}
+
+/// A CRD version's `openAPIV3Schema` (its `x-kubernetes-validations`) against one custom
+/// resource, as created (no old object). With no object, the rules are only compiled.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SchemaJob {
+    pub schema: Value,
+    pub object: Option<Value>,
+    pub api_version: String,
+    pub api_group: String,
+    pub kind: String,
+}
+
+/// One ValidatingAdmissionPolicy against one object being created. With no object, the
+/// expressions are only compiled.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PolicyJob {
+    pub object: Option<Value>,
+    pub params: Option<Value>,
+    pub namespace_object: Option<Value>,
+    pub request: AdmissionRequest,
+    pub match_conditions: Vec<NamedExpression>,
+    pub variables: Vec<NamedExpression>,
+    pub validations: Vec<Validation>,
+}
+
+/// The `request` variable: what the API server is asked to do.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AdmissionRequest {
+    pub operation: String,
+    pub name: String,
+    pub namespace: String,
+    pub group: String,
+    pub version: String,
+    pub kind: String,
+    pub resource: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NamedExpression {
+    pub name: String,
+    pub expression: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Validation {
+    pub expression: String,
+    pub message: Option<String>,
+    pub message_expression: Option<String>,
+}
+
+/// The answer to one job.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "answer", rename_all = "camelCase")]
+pub enum CelOutcome {
+    Schema { failures: Vec<SchemaFailure> },
+    Policy(PolicyOutcome),
+}
+
+/// A rule of the schema that did not pass.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SchemaFailure {
+    /// The rule's expression as written.
+    pub rule: String,
+    pub message: String,
+    /// Where in the object: `spec.replicas`, `spec.items[2]`; empty for the root.
+    pub field_path: String,
+    pub kind: FailureKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum FailureKind {
+    /// The rule evaluated to false: the API server refuses the object.
+    Failed,
+    /// The expression does not compile: the API server refuses the CRD or policy.
+    Compile,
+    /// The rule raised an error (a missing field, a wrong type): refused as well.
+    Evaluation,
+    /// The rule uses a function this evaluator lacks: not judged.
+    Unsupported,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PolicyOutcome {
+    /// Expressions that do not compile.
+    pub compile_errors: Vec<PolicyCompileError>,
+    /// The `matchConditions` entry that was false: the policy does not apply.
+    pub unmatched_by: Option<String>,
+    /// A `matchConditions` entry that raised an error, with the error.
+    pub match_error: Option<(String, String)>,
+    pub failures: Vec<PolicyFailure>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PolicyCompileError {
+    pub place: ExpressionPlace,
+    pub message: String,
+}
+
+/// Which expression of a policy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "in", content = "index", rename_all = "camelCase")]
+pub enum ExpressionPlace {
+    MatchCondition(usize),
+    Variable(usize),
+    Validation(usize),
+    MessageExpression(usize),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PolicyFailure {
+    /// Index into the job's validations.
+    pub validation: usize,
+    pub message: String,
+    /// `Failed`, `Evaluation` (an error instead of false) or `Unsupported`.
+    pub kind: FailureKind,
+}
+
+#[cfg(feature = "cel")]
+pub use kube::KubeCel;
+
+#[cfg(feature = "cel")]
+mod kube {
+    use std::collections::HashMap;
+
+    use kube_cel::cel::{Context, Program, Value as CelValue};
+    use kube_cel::{ErrorKind, KubeCelExt, RootContext, Validator};
+
+    use super::*;
+
+    /// The engine's own CEL evaluator: `kube-cel`, with every Kubernetes library it has
+    /// (lists, strings, regex, URLs, IP and CIDR, quantity, semver, format).
+    #[derive(Clone, Copy, Debug, Default)]
+    pub struct KubeCel;
+
+    impl CelEvaluator for KubeCel {
+        fn evaluate(&self, jobs: &[CelJob]) -> Vec<CelOutcome> {
+            jobs.iter()
+                .map(|job| match job {
+                    CelJob::Schema(job) => CelOutcome::Schema {
+                        failures: schema(job),
+                    },
+                    CelJob::Policy(job) => CelOutcome::Policy(policy(job)),
+                })
+                .collect()
+        }
+    }
+
+    fn schema(job: &SchemaJob) -> Vec<SchemaFailure> {
+        let compiled = kube_cel::compile_schema(&job.schema);
+        let Some(object) = &job.object else {
+            return compiled_errors(&compiled);
+        };
+        let mut out = Vec::new();
+        let root = RootContext {
+            api_version: job.api_version.clone(),
+            api_group: job.api_group.clone(),
+            kind: job.kind.clone(),
+        };
+        let Err(errors) =
+            Validator::new().validate_compiled_with_context(&compiled, object, None, Some(&root))
+        else {
+            return out;
+        };
+        for e in errors.into_vec() {
+            let kind = match e.kind {
+                ErrorKind::ValidationFailure => FailureKind::Failed,
+                // Already said once per rule, from the compiled schema.
+                ErrorKind::CompilationFailure | ErrorKind::InvalidRule => continue,
+                ErrorKind::UnsupportedReference => FailureKind::Unsupported,
+                _ => FailureKind::Evaluation,
+            };
+            out.push(SchemaFailure {
+                rule: e.rule,
+                message: e.message,
+                field_path: e.field_path,
+                kind,
+            });
+        }
+        out
+    }
+
+    /// Every rule of the schema that does not compile, with where it is.
+    fn compiled_errors(compiled: &kube_cel::CompiledSchema) -> Vec<SchemaFailure> {
+        fn walk(node: &kube_cel::CompiledSchema, path: &str, out: &mut Vec<SchemaFailure>) {
+            for v in &node.validations {
+                if let Err(e) = v {
+                    let rule = match e {
+                        kube_cel::CompilationError::Parse { rule, .. }
+                        | kube_cel::CompilationError::MessageExpressionParse { rule, .. } => {
+                            rule.clone()
+                        }
+                        _ => String::new(),
+                    };
+                    out.push(SchemaFailure {
+                        rule,
+                        message: cause(e),
+                        field_path: path.to_string(),
+                        kind: FailureKind::Compile,
+                    });
+                }
+            }
+            let mut names: Vec<&String> = node.properties.keys().collect();
+            names.sort();
+            for name in names {
+                let child = if path.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{path}.{name}")
+                };
+                walk(&node.properties[name], &child, out);
+            }
+            if let Some(items) = &node.items {
+                walk(items, &format!("{path}[*]"), out);
+            }
+            if let Some(values) = &node.additional_properties {
+                walk(values, &format!("{path}[*]"), out);
+            }
+            for part in &node.all_of {
+                walk(part, path, out);
+            }
+        }
+        let mut out = Vec::new();
+        walk(compiled, "", &mut out);
+        out
+    }
+
+    /// The parser's own words, without the rule the finding already shows.
+    fn cause(e: &dyn std::error::Error) -> String {
+        match e.source() {
+            Some(inner) => inner.to_string(),
+            None => e.to_string(),
+        }
+    }
+
+    fn policy(job: &PolicyJob) -> PolicyOutcome {
+        let mut out = PolicyOutcome::default();
+        let compile =
+            |place: ExpressionPlace, text: &str, out: &mut PolicyOutcome| match Program::compile(
+                text,
+            ) {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    out.compile_errors.push(PolicyCompileError {
+                        place,
+                        message: e.to_string(),
+                    });
+                    None
+                }
+            };
+        let conditions: Vec<_> = job
+            .match_conditions
+            .iter()
+            .enumerate()
+            .map(|(i, c)| compile(ExpressionPlace::MatchCondition(i), &c.expression, &mut out))
+            .collect();
+        let variables: Vec<_> = job
+            .variables
+            .iter()
+            .enumerate()
+            .map(|(i, v)| compile(ExpressionPlace::Variable(i), &v.expression, &mut out))
+            .collect();
+        let validations: Vec<_> = job
+            .validations
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                let program = compile(ExpressionPlace::Validation(i), &v.expression, &mut out);
+                let message = v
+                    .message_expression
+                    .as_deref()
+                    .and_then(|m| compile(ExpressionPlace::MessageExpression(i), m, &mut out));
+                (program, message)
+            })
+            .collect();
+        let Some(object) = &job.object else {
+            return out;
+        };
+        let mut ctx = Context::default();
+        ctx.register_all();
+        let json = |v: &Value| kube_cel::cel::to_value(v).unwrap_or(CelValue::Null);
+        ctx.add_variable_from_value("object", json(object));
+        ctx.add_variable_from_value("oldObject", CelValue::Null);
+        ctx.add_variable_from_value("params", job.params.as_ref().map_or(CelValue::Null, json));
+        ctx.add_variable_from_value(
+            "namespaceObject",
+            job.namespace_object.as_ref().map_or(CelValue::Null, json),
+        );
+        let r = &job.request;
+        let request = serde_json::json!({
+            "operation": r.operation,
+            "name": r.name,
+            "namespace": r.namespace,
+            "dryRun": false,
+            "kind": {"group": r.group, "version": r.version, "kind": r.kind},
+            "resource": {"group": r.group, "version": r.version, "resource": r.resource},
+            "requestKind": {"group": r.group, "version": r.version, "kind": r.kind},
+            "requestResource": {"group": r.group, "version": r.version, "resource": r.resource},
+            "userInfo": {"username": "", "uid": "", "groups": []},
+        });
+        ctx.add_variable_from_value("request", json(&request));
+        for (condition, program) in job.match_conditions.iter().zip(&conditions) {
+            let Some(program) = program else { continue };
+            match program.execute(&ctx) {
+                Ok(CelValue::Bool(true)) => {}
+                Ok(CelValue::Bool(false)) => {
+                    out.unmatched_by = Some(condition.name.clone());
+                    return out;
+                }
+                Ok(other) => {
+                    out.match_error = Some((condition.name.clone(), not_bool(&other)));
+                    return out;
+                }
+                Err(e) => {
+                    out.match_error = Some((condition.name.clone(), e.to_string()));
+                    return out;
+                }
+            }
+        }
+        // `variables.<name>`: each may read the ones before it.
+        let mut bound: HashMap<String, CelValue> = HashMap::new();
+        ctx.add_variable_from_value("variables", CelValue::from(bound.clone()));
+        for (variable, program) in job.variables.iter().zip(&variables) {
+            let Some(program) = program else { continue };
+            if let Ok(value) = program.execute(&ctx) {
+                bound.insert(variable.name.clone(), value);
+                ctx.add_variable_from_value("variables", CelValue::from(bound.clone()));
+            }
+        }
+        for (index, ((program, message), validation)) in
+            validations.iter().zip(&job.validations).enumerate()
+        {
+            let Some(program) = program else { continue };
+            let (message, kind) = match program.execute(&ctx) {
+                Ok(CelValue::Bool(true)) => continue,
+                Ok(CelValue::Bool(false)) => {
+                    let dynamic = message.as_ref().and_then(|m| match m.execute(&ctx) {
+                        Ok(CelValue::String(s)) if !s.trim().is_empty() => {
+                            Some(s.as_str().to_string())
+                        }
+                        _ => None,
+                    });
+                    let text = dynamic
+                        .or_else(|| validation.message.clone().filter(|m| !m.is_empty()))
+                        .unwrap_or_else(|| format!("failed expression: {}", validation.expression));
+                    (text, FailureKind::Failed)
+                }
+                Ok(other) => (not_bool(&other), FailureKind::Evaluation),
+                Err(kube_cel::cel::ExecutionError::UndeclaredReference(name)) => (
+                    format!("`{name}` is not known to this CEL evaluator"),
+                    FailureKind::Unsupported,
+                ),
+                Err(e) => (
+                    format!(
+                        "expression '{}' resulted in error: {e}",
+                        validation.expression
+                    ),
+                    FailureKind::Evaluation,
+                ),
+            };
+            out.failures.push(PolicyFailure {
+                validation: index,
+                message,
+                kind,
+            });
+        }
+        out
+    }
+
+    fn not_bool(value: &CelValue) -> String {
+        format!(
+            "the expression returned {:?}, not a boolean",
+            value.type_of()
+        )
+    }
+}
+
+#[cfg(all(test, feature = "cel"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_crd_rule_fails_with_its_message_and_path() {
+        let schema = serde_json::json!({
+            "type": "object",
+            "properties": {"spec": {
+                "type": "object",
+                "properties": {"replicas": {"type": "integer"}, "minReplicas": {"type": "integer"}},
+                "x-kubernetes-validations": [
+                    {"rule": "self.minReplicas <= self.replicas", "message": "minReplicas must not exceed replicas"}
+                ]
+            }}
+        });
+        let job = |replicas: i64| {
+            CelJob::Schema(SchemaJob {
+                schema: schema.clone(),
+                object: Some(serde_json::json!({"spec": {"replicas": replicas, "minReplicas": 3}})),
+                api_version: "acme.dev/v1".into(),
+                api_group: "acme.dev".into(),
+                kind: "Pool".into(),
+            })
+        };
+        let out = KubeCel.evaluate(&[job(2), job(5)]);
+        let CelOutcome::Schema { failures } = &out[0] else {
+            panic!("{out:?}")
+        };
+        assert_eq!(failures.len(), 1, "{failures:?}");
+        assert_eq!(failures[0].field_path, "spec");
+        assert_eq!(failures[0].message, "minReplicas must not exceed replicas");
+        assert_eq!(failures[0].kind, FailureKind::Failed);
+        assert_eq!(out[1], CelOutcome::Schema { failures: vec![] });
+    }
+
+    #[test]
+    fn a_policy_reads_params_variables_and_message_expressions() {
+        let job = PolicyJob {
+            object: Some(serde_json::json!({"spec": {"replicas": 7}})),
+            params: Some(serde_json::json!({"maxReplicas": 5})),
+            namespace_object: None,
+            request: AdmissionRequest {
+                operation: "CREATE".into(),
+                ..AdmissionRequest::default()
+            },
+            match_conditions: vec![NamedExpression {
+                name: "creating".into(),
+                expression: "request.operation == 'CREATE'".into(),
+            }],
+            variables: vec![NamedExpression {
+                name: "replicas".into(),
+                expression: "object.spec.replicas".into(),
+            }],
+            validations: vec![
+                Validation {
+                    expression: "variables.replicas <= params.maxReplicas".into(),
+                    message: None,
+                    message_expression: Some(
+                        "'at most ' + string(params.maxReplicas) + ' replicas'".into(),
+                    ),
+                },
+                Validation {
+                    expression: "object.spec.replicas >".into(),
+                    message: None,
+                    message_expression: None,
+                },
+            ],
+        };
+        let out = KubeCel.evaluate(&[CelJob::Policy(job)]);
+        let CelOutcome::Policy(outcome) = &out[0] else {
+            panic!("{out:?}")
+        };
+        assert_eq!(outcome.failures.len(), 1, "{outcome:?}");
+        assert_eq!(outcome.failures[0].message, "at most 5 replicas");
+        assert_eq!(outcome.compile_errors.len(), 1);
+        assert_eq!(
+            outcome.compile_errors[0].place,
+            ExpressionPlace::Validation(1)
+        );
+    }
+}
