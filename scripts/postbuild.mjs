@@ -6,12 +6,14 @@
 // 2. sw.js: the service worker (web/js/sw.js) with the exact list of the page's files and a
 //    version made of their contents.
 // 3. kubeclinic.html: the whole app in one file (CSS, wasm-bindgen glue and its snippets, the
-//    wasm as base64), which runs from file:// with no other file and no network; its own
-//    policy pins the inline script and styles by their SHA-256.
+//    wasm and the CEL module as base64), which runs from file:// with no other file and no
+//    network; its own policy pins the inline script and styles by their SHA-256.
 // 4. rule-docs.json: every rule's page of docs/rules/ by id, which the rule reference fetches
 //    when it opens (in kubeclinic.html, a data block), so the wasm carries no docs text.
 // 5. kube-clinic.js: the <kube-clinic> element (web/js/kube-clinic.js) with the names of the
 //    files it loads from beside itself and the stylesheet web/embed.css.
+// 6. kubeclinic-cel.wasm: the CEL evaluator, built by scripts/build-cel-wasm.sh (the pre_build
+//    hook), copied in; the page fetches it only when a text holds CEL.
 //
 // Plain Node (20+), no dependencies. Also importable: the tests call the module bundler.
 
@@ -239,7 +241,18 @@ export function ruleDocs(dir = path.join(ROOT, 'docs/rules')) {
 function writeElement(staging, { glue, wasm }) {
   const template = fs.readFileSync(path.join(ROOT, 'web/js/kube-clinic.js'), 'utf8');
   const css = fs.readFileSync(path.join(ROOT, 'web/embed.css'), 'utf8');
-  fs.writeFileSync(path.join(staging, 'kube-clinic.js'), fill(template, { glue: `./${glue}`, wasm: `./${wasm}`, css }, 'web/js/kube-clinic.js'));
+  const build = { glue: `./${glue}`, wasm: `./${wasm}`, cel: `./${CEL_WASM}`, css };
+  fs.writeFileSync(path.join(staging, 'kube-clinic.js'), fill(template, build, 'web/js/kube-clinic.js'));
+}
+
+// The CEL evaluator (web/cel), which scripts/build-cel-wasm.sh builds before Trunk does (its
+// pre_build hook); the page loads it only when a text holds CEL.
+const CEL_WASM = 'kubeclinic-cel.wasm';
+
+function copyCelModule(staging) {
+  const built = path.join(process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target/wasm'), CEL_WASM);
+  if (!fs.existsSync(built)) fail(`${built} is missing: scripts/build-cel-wasm.sh (Trunk's pre_build hook) builds it`);
+  fs.copyFileSync(built, path.join(staging, CEL_WASM));
 }
 
 /** The whole page in one file: styles, scripts and the wasm inline, the policy by hashes. */
@@ -268,13 +281,15 @@ function writeSingleFile(staging, html, { loaderSource, publicUrl, wasm }) {
   out = out.replace(loaderTag, () => `<script type="module">${code}</script>`);
 
   const base64 = fs.readFileSync(path.join(staging, wasm)).toString('base64');
+  const celBase64 = fs.readFileSync(path.join(staging, CEL_WASM)).toString('base64');
   // `<\/` is the same JSON and never closes the element.
   const docs = read('rule-docs.json').replace(/<\//g, '<\\/');
   out = out.replace(
     /<\/body>/i,
     () =>
       `<script type="application/json" id="kubeclinic-rule-docs">${docs}</script>\n` +
-      `<script type="application/wasm;base64" id="kubeclinic-wasm">${base64}</script>\n</body>`,
+      `<script type="application/wasm;base64" id="kubeclinic-wasm">${base64}</script>\n` +
+      `<script type="application/wasm;base64" id="kubeclinic-cel-wasm">${celBase64}</script>\n</body>`,
   );
 
   const policy = [
@@ -318,6 +333,7 @@ export function postbuild({ staging, publicUrl = './' }) {
 
   const page = externalizeScripts(fs.readFileSync(indexPath, 'utf8'), { staging, publicUrl, glue });
   fs.writeFileSync(indexPath, page.html);
+  copyCelModule(staging);
   writeElement(staging, { glue, wasm });
   fs.writeFileSync(path.join(staging, 'rule-docs.json'), ruleDocs());
   writeSingleFile(staging, page.html, { loaderSource: page.loaderSource, publicUrl, wasm });

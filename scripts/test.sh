@@ -17,7 +17,7 @@ cargo test --workspace --locked
 step "web app release build"
 # Trunk builds offline; the first build with -Zbuild-std must fetch the standard library's own
 # dependencies, so one plain cargo build goes first (a no-op once built).
-wasm_build cargo build --release --locked --target wasm32-unknown-unknown -p kubeclinic-web
+wasm_build cargo build --release --locked --target wasm32-unknown-unknown -p kubeclinic-web -p kubeclinic-cel-wasm
 wasm_build trunk build --release
 ls -l dist/*.wasm
 step "browser tests (headless Chromium)"

@@ -35,6 +35,8 @@ spec:
 // A Deployment that connects to localhost beside the Service that exposes the port; the web
 // bridge's unit tests read the same file.
 const LOCALHOST = readRepo('tests/fixtures/web/localhost-service.yaml');
+const CRD_RULES = readRepo('tests/fixtures/crd-validation-rule/invalid.yaml');
+const POLICIES = readRepo('tests/fixtures/admission-policy-violation/invalid.yaml');
 
 // The quote on line 6 is never closed.
 const BROKEN = `apiVersion: v1
@@ -52,6 +54,7 @@ let context;
 let page;
 let profile;
 const requests = [];
+const pageRequests = [];
 const pageErrors = [];
 const consoleErrors = [];
 
@@ -72,7 +75,11 @@ before(async () => {
     viewport: { width: 1360, height: 860 },
   });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
-  context.on('request', (request) => requests.push(request.url()));
+  context.on('request', (request) => {
+    requests.push(request.url());
+    // The service worker's precache asks for every file of the page; these are the page's own.
+    if (!request.serviceWorker()) pageRequests.push(request.url());
+  });
   page = context.pages()[0] || (await context.newPage());
   page.setDefaultTimeout(10_000);
   page.on('pageerror', (error) => pageErrors.push(String(error)));
@@ -139,6 +146,24 @@ test('the browser app', async (t) => {
     await finding('image-tag-latest', 15).locator('.finding-head').click();
     const selection = await editorSelection();
     assert.equal(selection.text, 'nginx:latest', 'UTF-16 offsets select the image');
+  });
+
+  await t.test('CEL: the CEL module loads only for a text that holds CEL, and judges it as the CLI does', async () => {
+    const cel = () => pageRequests.filter((url) => url.endsWith('/kubeclinic-cel.wasm'));
+    assert.deepEqual(cel(), [], 'the page opened without the CEL module');
+    await typeManifest(CRD_RULES);
+    await finding('crd-validation-rule', 53).waitFor();
+    await finding('crd-validation-rule', 60).waitFor();
+    assert.match(await finding('crd-validation-rule', 60).innerText(), /queue Resize must be lower case/);
+    assert.match(await finding('crd-validation-rule', 31).textContent(), /updates only/);
+    assert.equal(cel().length, 1);
+    await typeManifest(POLICIES);
+    const denied = finding('admission-policy-violation', 93);
+    await denied.waitFor();
+    assert.match(await denied.innerText(), /at most 3 replicas in staging/);
+    assert.match(await denied.getByTestId('related').innerText(), /the parameters/);
+    assert.match(await finding('admission-policy-violation', 90).innerText(), /owner/);
+    assert.equal(cel().length, 1, 'the module is loaded once');
   });
 
   await t.test('the patched YAML view applies the localhost fix', async () => {

@@ -235,6 +235,9 @@ test('trust, offline use and embedding', { timeout: 180_000 }, async (t) => {
       // The app works there as on the server: a new text is checked.
       await single.page.fill('[data-testid=editor]', BROKEN);
       await finding(single.page, 'yaml-syntax-error', 6).waitFor();
+      // CEL is judged from the file's own copy of the CEL module.
+      await single.page.fill('[data-testid=editor]', readRepo('tests/fixtures/crd-validation-rule/invalid.yaml'));
+      await finding(single.page, 'crd-validation-rule', 60).waitFor();
       // The rule docs come from the file's own data block.
       await single.page.evaluate(() => { location.hash = '#/rules/localhost-in-env'; });
       await ruleDocsShown(single.page, 'localhost-in-env');

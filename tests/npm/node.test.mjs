@@ -186,3 +186,31 @@ test('custom resources are checked against their CRD in the text, as the CLI doe
   assert.equal(found.filter((f) => f.startsWith('missing-required-field@')).length, 2, String(found));
   assert.ok(!found.some((f) => f.endsWith(`@${lineOf('anything: goes')}`)), 'a resource without its CRD is not judged');
 });
+
+test('CRD validation rules and admission policies: the same findings as the CLI', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
+  // Built by `cargo test --workspace`, which the test command runs first.
+  const cli = path.join(root, 'target', 'debug', 'kubeclinic');
+  assert.ok(fs.existsSync(cli), `${cli} is missing: run cargo test --workspace first`);
+  for (const fixture of ['crd-validation-rule', 'admission-policy-violation', 'cel-expression-error']) {
+    const file = `tests/fixtures/${fixture}/invalid.yaml`;
+    const ours = kc
+      .check(readRepo(file))
+      .findings.filter((f) => f.rule === fixture)
+      .map((f) => `${f.severity} ${f.range.line} ${f.message}`)
+      .sort();
+    let printed;
+    try {
+      printed = execFileSync(cli, ['check', '--format', 'json', file], { cwd: root, encoding: 'utf8' });
+    } catch (error) {
+      printed = error.stdout; // exit 1: errors were found
+    }
+    const theirs = JSON.parse(printed)
+      .findings.filter((f) => f.rule === fixture)
+      .map((f) => `${f.severity} ${f.line} ${f.message}`)
+      .sort();
+    assert.ok(ours.length >= 2, `${fixture}: ${ours}`);
+    assert.deepEqual(ours, theirs, fixture);
+  }
+});

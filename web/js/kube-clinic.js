@@ -32,6 +32,8 @@ let engine;
 /** The wasm module's exports, loaded once for every element of the page. */
 function loadEngine() {
   engine ??= (async () => {
+    // The CEL module, loaded when a text holds CEL, lives beside this script too.
+    globalThis.kubeclinicCelUrl ??= new URL(BUILD.cel, import.meta.url).href;
     const glue = await import(new URL(BUILD.glue, import.meta.url).href);
     await glue.default({ module_or_path: new URL(BUILD.wasm, import.meta.url) });
     return glue;
@@ -167,6 +169,9 @@ class KubeClinic extends HTMLElement {
       const text = await this.#input();
       const glue = await loadEngine();
       if (run !== this.#run) return;
+      // CRD validation rules and admission policies need the CEL module; a failure to load
+      // it leaves them reported as not evaluated.
+      if (/x-kubernetes-validations|ValidatingAdmissionPolicy/.test(text)) await glue.loadCel().catch(() => {});
       report = JSON.parse(glue.checkJson(text, this.getAttribute('settings') ?? ''));
       if (typeof report.error === 'string') throw new Error(report.error);
     } catch (error) {

@@ -207,7 +207,9 @@ pub fn diagnose_with(checker: &Checker, text: &str, cluster: &str) -> Diagnosis 
 /// The checker for the person's settings, or why they are invalid (the default checker is
 /// used meanwhile).
 pub fn checker_for(settings: &kubeclinic_engine::Settings) -> Result<Checker, String> {
-    Checker::new(settings.clone()).map_err(|e| e.to_string())
+    Checker::new(settings.clone())
+        .map(crate::cel::with_module)
+        .map_err(|e| e.to_string())
 }
 
 fn diagnosis_of(files: &[SourceFile], report: &Report) -> Diagnosis {

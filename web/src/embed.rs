@@ -55,7 +55,14 @@ pub struct Checked {
 
 pub fn check(text: &str, settings_json: &str) -> Result<Checked, String> {
     let custom = checker(settings_json)?;
-    let checker = custom.as_ref().unwrap_or_else(|| default_checker());
+    // With the CEL module loaded, a checker of its own evaluates the set's CEL.
+    let with_cel = crate::cel::ready().then(|| {
+        crate::cel::with_module(custom.clone().unwrap_or_else(|| default_checker().clone()))
+    });
+    let checker = with_cel
+        .as_ref()
+        .or(custom.as_ref())
+        .unwrap_or_else(|| default_checker());
     let files = [SourceFile::new(INPUT_NAME, text)];
     let report = to_json(&files, &checker.check(&files));
     let json = serde_json::to_string(&report).map_err(|e| format!("the report: {e}"))?;
@@ -326,6 +333,23 @@ fn fragment_input(window: &Window) -> Option<(String, String)> {
     Some((text, fragment_param(&hash, "settings").unwrap_or_default()))
 }
 
+/// Checks `text` and hands the outcome to `deliver`: at once, or, when the text holds CEL
+/// and the CEL module is not loaded yet, once it is (or could not be).
+fn check_then(
+    text: String,
+    settings: String,
+    deliver: impl FnOnce(Result<Checked, String>) + 'static,
+) {
+    if crate::cel::wanted(&text) && !crate::cel::ready() {
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = crate::cel::load().await;
+            deliver(check(&text, &settings));
+        });
+    } else {
+        deliver(check(&text, &settings));
+    }
+}
+
 /// The `?embed` page: a compact diagnosis, no editor.
 #[function_component(EmbedView)]
 pub fn embed_view() -> Html {
@@ -385,11 +409,13 @@ fn listen(window: &Window, set: UseStateSetter<Shown>) -> [EventListener; 2] {
             let Some((text, settings)) = fragment_input(&window) else {
                 return;
             };
-            let outcome = check(&text, &settings);
-            set.set(Shown::of(&outcome));
-            if let (Some(parent), Some(origin)) = (&parent, &allowed) {
-                let _ = parent.post_message(&reply(&outcome, &JsValue::UNDEFINED), origin);
-            }
+            let (set, parent, allowed) = (set.clone(), parent.clone(), allowed.clone());
+            check_then(text, settings, move |outcome| {
+                set.set(Shown::of(&outcome));
+                if let (Some(parent), Some(origin)) = (&parent, &allowed) {
+                    let _ = parent.post_message(&reply(&outcome, &JsValue::UNDEFINED), origin);
+                }
+            });
         }
     };
     check_fragment();
@@ -415,14 +441,17 @@ fn listen(window: &Window, set: UseStateSetter<Shown>) -> [EventListener; 2] {
         let Some((text, settings, id)) = read_check(&data) else {
             return;
         };
-        let outcome = check(&text, &settings);
-        set.set(Shown::of(&outcome));
-        // The sender is a window (frames and openers post to this one); the reply goes to
-        // the origin it came from, so no other page can read it.
-        if let Some(source) = event.source() {
-            let source: Window = source.unchecked_into();
-            let _ = source.post_message(&reply(&outcome, &id), &origin);
-        }
+        let set = set.clone();
+        let source = event.source();
+        check_then(text, settings, move |outcome| {
+            set.set(Shown::of(&outcome));
+            // The sender is a window (frames and openers post to this one); the reply goes
+            // to the origin it came from, so no other page can read it.
+            if let Some(source) = &source {
+                let source: &Window = source.unchecked_ref();
+                let _ = source.post_message(&reply(&outcome, &id), &origin);
+            }
+        });
     });
 
     if let (Some(parent), Some(origin)) = (&parent, &ready_to) {

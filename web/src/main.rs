@@ -3,6 +3,7 @@
 
 mod app;
 mod bridge;
+mod cel;
 mod codemirror;
 mod components;
 mod dom;

@@ -29,11 +29,13 @@ pub struct CheckerHandle {
     pub settings: Settings,
     /// Why the person's settings could not be used, if they could not.
     pub error: Option<String>,
+    /// The checker evaluates CEL (the CEL module was loaded when it was made).
+    pub cel: bool,
 }
 
 impl PartialEq for CheckerHandle {
     fn eq(&self, other: &Self) -> bool {
-        self.settings == other.settings
+        self.settings == other.settings && self.cel == other.cel
     }
 }
 
@@ -62,20 +64,39 @@ pub fn use_analysis(text: &str, cluster: &str, settings: &Settings) -> Analysis 
             move || drop(timeout)
         });
     }
-    let checker = use_memo(settings.clone(), |settings| {
-        match bridge::checker_for(settings) {
+    // The CEL module loads the first time a text holds CEL; the checker is made again once
+    // it is ready, and the text re-checked with it.
+    let cel_ready = use_state_eq(crate::cel::ready);
+    {
+        let cel_ready = cel_ready.clone();
+        let wanted = crate::cel::wanted(&settled.0) || crate::cel::wanted(&settled.1);
+        use_effect_with(wanted, move |wanted| {
+            if *wanted && !*cel_ready {
+                wasm_bindgen_futures::spawn_local(async move {
+                    if crate::cel::load().await.is_ok() {
+                        cel_ready.set(true);
+                    }
+                });
+            }
+        });
+    }
+    let checker = use_memo(
+        (settings.clone(), *cel_ready),
+        |(settings, _)| match bridge::checker_for(settings) {
             Ok(checker) => CheckerHandle {
+                cel: crate::cel::ready(),
                 checker,
                 settings: settings.clone(),
                 error: None,
             },
             Err(error) => CheckerHandle {
-                checker: Checker::default(),
+                checker: crate::cel::with_module(Checker::default()),
+                cel: crate::cel::ready(),
                 settings: settings.clone(),
                 error: Some(error),
             },
-        }
-    });
+        },
+    );
     let (checked, checked_cluster) = (*settled).clone();
     let diagnosis = use_memo(
         (checked.clone(), checked_cluster.clone(), checker.clone()),
