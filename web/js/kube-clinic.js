@@ -169,9 +169,9 @@ class KubeClinic extends HTMLElement {
       const text = await this.#input();
       const glue = await loadEngine();
       if (run !== this.#run) return;
-      // CRD validation rules and admission policies need the CEL module; a failure to load
+      // CRD validation rules and patterns, and admission policies, need the CEL module; a failure to load
       // it leaves them reported as not evaluated.
-      if (/x-kubernetes-validations|ValidatingAdmissionPolicy/.test(text)) await glue.loadCel().catch(() => {});
+      if (/x-kubernetes-validations|ValidatingAdmissionPolicy|openAPIV3Schema[\s\S]*pattern:/.test(text)) await glue.loadCel().catch(() => {});
       report = JSON.parse(glue.checkJson(text, this.getAttribute('settings') ?? ''));
       if (typeof report.error === 'string') throw new Error(report.error);
     } catch (error) {

@@ -20,10 +20,12 @@ extern "C" {
     fn cel_evaluate(jobs: &str) -> String;
 }
 
-/// True when `text` holds what only the CEL module can judge: a CRD's validation rules or an
-/// admission policy.
+/// True when `text` holds what only the CEL module can judge: a CRD's validation rules or
+/// `pattern`s (regular expressions), or an admission policy.
 pub fn wanted(text: &str) -> bool {
-    text.contains("x-kubernetes-validations") || text.contains("ValidatingAdmissionPolicy")
+    text.contains("x-kubernetes-validations")
+        || text.contains("ValidatingAdmissionPolicy")
+        || (text.contains("openAPIV3Schema") && text.contains("pattern:"))
 }
 
 /// True once the CEL module answers.

@@ -22,6 +22,17 @@ pub trait CelEvaluator: Send + Sync {
 pub enum CelJob {
     Schema(SchemaJob),
     Policy(PolicyJob),
+    /// Strings against the `pattern`s of a CRD's schema (regular expressions as the API
+    /// server reads them: RE2 syntax, matched anywhere in the string).
+    Patterns {
+        checks: Vec<PatternCheck>,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PatternCheck {
+    pub pattern: String,
+    pub value: String,
 }
 
 /// A CRD version's `openAPIV3Schema` (its `x-kubernetes-validations`) against one custom
@@ -81,8 +92,14 @@ pub struct Validation {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "answer", rename_all = "camelCase")]
 pub enum CelOutcome {
-    Schema { failures: Vec<SchemaFailure> },
+    Schema {
+        failures: Vec<SchemaFailure>,
+    },
     Policy(PolicyOutcome),
+    /// Per check: whether the value matches; `None` when the pattern does not compile.
+    Patterns {
+        matches: Vec<Option<bool>>,
+    },
 }
 
 /// A rule of the schema that did not pass.
@@ -174,9 +191,25 @@ mod kube {
                         failures: schema(job),
                     },
                     CelJob::Policy(job) => CelOutcome::Policy(policy(job)),
+                    CelJob::Patterns { checks } => CelOutcome::Patterns {
+                        matches: patterns(checks),
+                    },
                 })
                 .collect()
         }
+    }
+
+    fn patterns(checks: &[PatternCheck]) -> Vec<Option<bool>> {
+        let mut compiled: HashMap<&str, Option<regex::Regex>> = HashMap::new();
+        checks
+            .iter()
+            .map(|c| {
+                let re = compiled
+                    .entry(c.pattern.as_str())
+                    .or_insert_with(|| regex::Regex::new(&c.pattern).ok());
+                re.as_ref().map(|re| re.is_match(&c.value))
+            })
+            .collect()
     }
 
     fn schema(job: &SchemaJob) -> Vec<SchemaFailure> {

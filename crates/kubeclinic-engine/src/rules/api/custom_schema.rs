@@ -2,7 +2,8 @@
 //! when the set holds it: unknown fields (unless `x-kubernetes-preserve-unknown-fields` or
 //! `additionalProperties` lets them in), types (with `x-kubernetes-int-or-string`), required
 //! fields and enums, reported as the built-in kinds' problems are, and the schema's limits
-//! (`minimum`, `maximum`, `minLength`, `maxLength`, `minItems`, `maxItems`). A custom resource
+//! (`minimum`, `maximum`, `minLength`, `maxLength`, `minItems`, `maxItems`, `format` and
+//! `pattern`). A custom resource
 //! whose CRD is not in the set is not judged.
 
 use std::borrow::Cow;
@@ -147,11 +148,13 @@ impl<'a> Crds<'a> {
             }
             return;
         };
+        let mut patterns = Vec::new();
         let mut walker = Walker {
             object: index,
             kind: &object.kind,
             file: object.file,
             out,
+            patterns: &mut patterns,
         };
         walker.value(
             object.node,
@@ -160,6 +163,7 @@ impl<'a> Crds<'a> {
             object.anchor_range(),
             true,
         );
+        check_patterns(ws, patterns, out);
     }
 }
 
@@ -168,6 +172,45 @@ struct Walker<'w> {
     kind: &'w str,
     file: crate::diagnostic::FileId,
     out: &'w mut Vec<Issue>,
+    /// Strings with a `pattern` to match, as issues to report if they do not, with the
+    /// pattern: regular expressions are the CEL evaluator's to run.
+    patterns: &'w mut Vec<(Issue, String)>,
+}
+
+/// Reports the strings that do not match their schema's `pattern`, asking the checker's CEL
+/// evaluator (which has the regular expressions) in one batch. Without an evaluator the
+/// patterns are not judged.
+fn check_patterns(ws: &Workspace, patterns: Vec<(Issue, String)>, out: &mut Vec<Issue>) {
+    use crate::cel::{CelJob, CelOutcome, PatternCheck};
+    let Some(cel) = ws.checker.cel().filter(|_| !patterns.is_empty()) else {
+        return;
+    };
+    let checks = patterns
+        .iter()
+        .map(|(issue, pattern)| {
+            let Problem::Limit { value, .. } = &issue.problem else {
+                unreachable!("a pattern's issue is a limit")
+            };
+            PatternCheck {
+                pattern: pattern.clone(),
+                value: value.clone(),
+            }
+        })
+        .collect();
+    let answer = cel.evaluate(&[CelJob::Patterns { checks }]);
+    let Some(CelOutcome::Patterns { matches }) = answer.into_iter().next() else {
+        return;
+    };
+    for ((mut issue, pattern), matched) in patterns.into_iter().zip(matches) {
+        // A pattern the evaluator cannot compile is not held against the value.
+        if matched == Some(false) {
+            if let Problem::Limit { value, limit } = &mut issue.problem {
+                *value = format!("`{value}`");
+                *limit = format!("matching the pattern `{pattern}`");
+            }
+            out.push(issue);
+        }
+    }
 }
 
 fn flag(schema: &Node, name: &str) -> bool {
@@ -202,17 +245,21 @@ impl Walker<'_> {
     }
 
     fn push(&mut self, range: TextRange, path: &[Seg], field: &str, problem: Problem) {
-        let def = self.def(path);
-        self.out.push(Issue {
+        let issue = self.issue(range, path, field, problem);
+        self.out.push(issue);
+    }
+
+    fn issue(&self, range: TextRange, path: &[Seg], field: &str, problem: Problem) -> Issue {
+        Issue {
             placeholder: false,
             object: self.object,
             file: self.file,
             range,
             path: join(path),
             field: field.to_string(),
-            def,
+            def: self.def(path),
             problem,
-        });
+        }
     }
 
     /// `node` against `schema`; `key` is where the value was named, for a missing field.
@@ -268,6 +315,27 @@ impl Walker<'_> {
                     fix,
                 };
                 self.push(node.span, path, &field, problem);
+            }
+        }
+        if let NodeKind::Scalar(s) = &node.kind {
+            if matches!(s.value(), ScalarValue::Str(_)) {
+                if let Some(format) = schema.get("format").and_then(Node::as_str) {
+                    if let Some(wanted) = super::formats::mismatch(format, &s.text) {
+                        let problem = Problem::Limit {
+                            value: format!("`{}`", s.text),
+                            limit: format!("in the `{format}` format, {wanted}"),
+                        };
+                        self.push(node.span, path, &field, problem);
+                    }
+                }
+                if let Some(pattern) = schema.get("pattern").and_then(Node::as_str) {
+                    let problem = Problem::Limit {
+                        value: s.text.clone(),
+                        limit: String::new(),
+                    };
+                    let issue = self.issue(node.span, path, &field, problem);
+                    self.patterns.push((issue, pattern.to_string()));
+                }
             }
         }
         if let Some(limit) = limit(node, schema) {

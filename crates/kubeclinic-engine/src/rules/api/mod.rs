@@ -12,6 +12,7 @@ pub mod deprecated_api;
 pub mod duplicate_name_in_pod;
 pub mod duplicate_object;
 pub mod field_immutable;
+pub mod formats;
 pub mod invalid_enum_value;
 pub mod invalid_name;
 pub mod invalid_quantity;

@@ -8,8 +8,10 @@ declare_rule! {
     /// ## What it does
     /// Finds values of a custom resource outside the limits of its CRD's schema, when the set
     /// holds the CRD: numbers below `minimum` or above `maximum` (or equal to an exclusive
-    /// one), strings shorter than `minLength` or longer than `maxLength`, lists with fewer
-    /// items than `minItems` or more than `maxItems`.
+    /// one), strings shorter than `minLength` or longer than `maxLength` or not matching
+    /// their `pattern` or `format` (`date-time`, `date`, `duration`, `uuid`, `ipv4`, `ipv6`,
+    /// `cidr`, `hostname`, `byte`, `mac`, `email`), lists with fewer items than `minItems`
+    /// or more than `maxItems`.
     ///
     /// ## Why is this bad?
     /// The API server refuses the object (`spec.retention: Invalid value: 0: spec.retention in
