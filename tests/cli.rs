@@ -1221,3 +1221,99 @@ fn timings_go_to_standard_error_and_leave_the_report_alone() {
         "{err}"
     );
 }
+
+#[test]
+fn context_folders_judge_the_inputs_and_are_never_judged_or_written() {
+    let dir = scratch("context");
+    let set = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/fixtures/admission-policy-violation/invalid.yaml"),
+    )
+    .unwrap();
+    let (apps, platform): (Vec<&str>, Vec<&str>) = set
+        .split("\n---\n")
+        .partition(|doc| doc.contains("kind: Deployment"));
+    let (apps, platform) = (apps.join("\n---\n"), platform.join("\n---\n"));
+    lay_out(
+        &dir,
+        &[
+            (".git/HEAD", "ref: refs/heads/main\n"),
+            ("app/.kubeclinic.yaml", "context: [\"../platform\"]\n"),
+            ("app/deploy.yaml", &apps),
+            ("platform/policies.yaml", &platform),
+        ],
+    );
+    let denied = |out: &Output| -> Vec<(String, String)> {
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap().to_string(),
+                    f["path"].as_str().unwrap().to_string(),
+                )
+            })
+            .filter(|(rule, _)| rule != "missing-probes" && rule != "missing-resources")
+            .collect()
+    };
+    let expected = vec![
+        (
+            "admission-policy-violation".to_string(),
+            "app/deploy.yaml".to_string(),
+        ),
+        (
+            "admission-policy-violation".to_string(),
+            "app/deploy.yaml".to_string(),
+        ),
+    ];
+    // From the configuration file, and from the flag.
+    let out = kubeclinic_in(
+        &dir,
+        &["check", "--format", "json", "app/deploy.yaml"],
+        None,
+    );
+    assert_eq!(denied(&out), expected, "{}", stderr(&out));
+    let out = kubeclinic_in(
+        &dir,
+        &[
+            "check",
+            "--no-config",
+            "--context",
+            "platform",
+            "--format",
+            "json",
+            "app/deploy.yaml",
+        ],
+        None,
+    );
+    assert_eq!(denied(&out), expected, "{}", stderr(&out));
+    // Without it the policies are not there to judge.
+    let out = kubeclinic_in(
+        &dir,
+        &[
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "app/deploy.yaml",
+        ],
+        None,
+    );
+    assert_eq!(denied(&out), vec![]);
+    // A context path that does not exist names the file and line.
+    std::fs::write(
+        dir.join("app/.kubeclinic.yaml"),
+        "context:\n  - ../policies\n",
+    )
+    .unwrap();
+    let out = kubeclinic_in(&dir, &["check", "app/deploy.yaml"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains(".kubeclinic.yaml:2: context `../policies` does not exist"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -64,6 +64,11 @@ pub struct RuleOptions {
         value_name = "REGISTRY"
     )]
     allowed_registries: Vec<String>,
+    /// Read these files or folders with the inputs as context, never judged themselves: the
+    /// CustomResourceDefinitions and admission policies (with their bindings and parameters)
+    /// kept elsewhere (repeatable; a configuration file's `context` adds its own).
+    #[arg(long, value_name = "PATH")]
+    context: Vec<PathBuf>,
 }
 
 impl RuleOptions {
@@ -79,7 +84,7 @@ impl RuleOptions {
         let mut alone = Settings::default();
         flags.apply(&mut alone);
         Checker::new(alone).map_err(|e| e.to_string())?;
-        Ok(Resolver::new(choice, flags))
+        Ok(Resolver::new(choice, flags).with_context(self.context.clone()))
     }
 
     /// What the flags set: a list flag given replaces (`--select`, `--allowed-registry`) or

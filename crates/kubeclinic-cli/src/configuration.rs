@@ -12,7 +12,7 @@ use std::rc::Rc;
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use kubeclinic_engine::config::{Layer, Override, Pattern, FILE_NAMES};
-use kubeclinic_engine::{CheckerSet, Config, Settings};
+use kubeclinic_engine::{CheckerSet, Config, Settings, SourceFile};
 
 use crate::cli::ConfigFormat;
 use crate::inputs::{Inputs, STDIN_NAME};
@@ -155,6 +155,8 @@ pub struct Resolver {
     loaded: HashMap<PathBuf, Rc<Loaded>>,
     /// What the command line sets, laid over every file.
     flags: Layer,
+    /// `--context` paths.
+    context: Vec<PathBuf>,
 }
 
 impl Resolver {
@@ -164,7 +166,45 @@ impl Resolver {
             nearest: HashMap::new(),
             loaded: HashMap::new(),
             flags,
+            context: Vec::new(),
         }
+    }
+
+    /// Also reads `paths` as context with every check (`--context`).
+    pub fn with_context(mut self, paths: Vec<PathBuf>) -> Self {
+        self.context = paths;
+        self
+    }
+
+    /// The context paths for these inputs: the command line's, then those of each
+    /// configuration file that applies to an input (relative to that file's folder), each once.
+    pub fn context_for(&mut self, inputs: &[SourceFile]) -> Result<Vec<PathBuf>, String> {
+        let mut out: Vec<PathBuf> = self.context.clone();
+        for file in inputs {
+            let path = if file.path == STDIN_NAME {
+                Path::new(".")
+            } else {
+                Path::new(&file.path)
+            };
+            if let Some(loaded) = self.config_for(path)? {
+                for pattern in &loaded.config.context {
+                    let named = loaded.dir.join(&pattern.glob);
+                    if !named.exists() {
+                        return Err(format!(
+                            "{}:{}: context `{}` does not exist ({})",
+                            loaded.path.display(),
+                            pattern.line,
+                            pattern.glob,
+                            named.display()
+                        ));
+                    }
+                    out.push(named);
+                }
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        out.retain(|p| seen.insert(absolute(p)));
+        Ok(out)
     }
 
     fn load(&mut self, path: &Path) -> Result<Rc<Loaded>, String> {

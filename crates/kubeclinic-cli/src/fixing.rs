@@ -25,7 +25,7 @@ pub fn check_diff(
     threshold: Applicability,
 ) -> Result<ExitCode, String> {
     let outcome = checker.fix(&inputs.files, threshold);
-    let changed = changed(&inputs.files, &outcome);
+    let changed = changed(inputs, &outcome);
     crate::print(&diffs(&changed))?;
     if changed.is_empty() {
         eprintln!("no fixes to apply");
@@ -45,14 +45,15 @@ pub fn fix(
     threshold: Applicability,
     mode: Mode,
 ) -> Result<(), String> {
-    if mode == Mode::Print && inputs.files.len() > 1 {
+    if mode == Mode::Print && inputs.context_from > 1 {
         return Err(format!(
             "fix got {} inputs and prints the patched text of one: add --write to fix them in place, or --diff to see the changes",
-            inputs.files.len()
+            inputs.context_from
         ));
     }
-    let outcome = checker.fix(&inputs.files, threshold);
-    let changed = changed(&inputs.files, &outcome);
+    let mut outcome = checker.fix(&inputs.files, threshold);
+    outcome.remaining.findings.retain(|f| inputs.judged(f.file));
+    let changed = changed(inputs, &outcome);
     match mode {
         Mode::Print => {
             if let Some(file) = outcome.files.first() {
@@ -73,12 +74,14 @@ struct Change<'a> {
     after: &'a SourceFile,
 }
 
-fn changed<'a>(files: &'a [SourceFile], outcome: &'a FixOutcome) -> Vec<Change<'a>> {
-    files
+/// The inputs the fixes change; context files are never changed.
+fn changed<'a>(inputs: &'a Inputs, outcome: &'a FixOutcome) -> Vec<Change<'a>> {
+    inputs
+        .files
         .iter()
         .zip(&outcome.files)
         .enumerate()
-        .filter(|(_, (before, after))| before.text != after.text)
+        .filter(|(id, (before, after))| inputs.judged(*id) && before.text != after.text)
         .map(|(id, (before, after))| Change { id, before, after })
         .collect()
 }

@@ -15,6 +15,16 @@ pub struct Inputs {
     pub files: Vec<SourceFile>,
     /// Which input came from standard input: it is read, never written.
     pub stdin: Option<FileId>,
+    /// The files from this index on are context (`--context`, a configuration file's
+    /// `context`): read with the set, never judged or written.
+    pub context_from: FileId,
+}
+
+impl Inputs {
+    /// True for an input the person asked to check (not context).
+    pub fn judged(&self, file: FileId) -> bool {
+        file < self.context_from
+    }
 }
 
 /// Reads every input; `-` (or no path at all) is standard input, and a folder stands for the
@@ -34,6 +44,7 @@ pub fn read(paths: &[String], configs: &mut Resolver) -> Result<Inputs, String> 
     let mut inputs = Inputs {
         files: Vec::new(),
         stdin: None,
+        context_from: 0,
     };
     let (mut skipped, mut excluded) = (0, 0);
     for path in paths {
@@ -52,6 +63,22 @@ pub fn read(paths: &[String], configs: &mut Resolver) -> Result<Inputs, String> 
         } else {
             inputs.files.push(read_file(Path::new(path))?);
         }
+    }
+    inputs.context_from = inputs.files.len();
+    for path in configs.context_for(&inputs.files)? {
+        let named: std::collections::HashSet<&str> =
+            inputs.files.iter().map(|f| f.path.as_str()).collect();
+        let read = if path.is_dir() {
+            crate::walk::walk(&path, configs)?.files
+        } else {
+            vec![read_file(&path)?]
+        };
+        // A context file that is also an input stays an input.
+        let read: Vec<SourceFile> = read
+            .into_iter()
+            .filter(|f| !named.contains(f.path.as_str()))
+            .collect();
+        inputs.files.extend(read);
     }
     let notes = [
         crate::walk::skipped_note(skipped),

@@ -77,7 +77,10 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             }
             let started = std::time::Instant::now();
             let mut clock = || u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
-            let (report, spent) = checker.check_timed(&inputs.files, &mut clock);
+            let (mut report, spent) = checker.check_timed(&inputs.files, &mut clock);
+            // Context files judge the inputs; what is said of them is not shown.
+            report.findings.retain(|f| inputs.judged(f.file));
+            report.suppressed.retain(|s| inputs.judged(s.finding.file));
             if timings {
                 eprint!("{}", render_timings(&spent, inputs.files.len()));
             }

@@ -1,6 +1,6 @@
 //! The configuration file, `.kubeclinic.yaml`: the [`Settings`] under the keys of the
-//! settings JSON, plus `overrides` (settings for some paths) and `exclude` (paths a folder
-//! walk leaves out). Text in, a [`Config`] or a [`ConfigError`] that names the line out;
+//! settings JSON, plus `overrides` (settings for some paths), `exclude` (paths a folder
+//! walk leaves out) and `context` (CRDs and policies kept elsewhere, read with every check). Text in, a [`Config`] or a [`ConfigError`] that names the line out;
 //! finding the file and matching the globs is the front end's business.
 //!
 //! ```yaml
@@ -10,6 +10,7 @@
 //! severity:
 //!   image-tag-latest: error
 //! exclude: ["generated/**"]
+//! context: ["../platform/crds", "../platform/policies"]
 //! overrides:
 //!   - files: ["dev/**"]
 //!     ignore: [image-tag-latest]
@@ -49,6 +50,10 @@ pub struct Config {
     pub overrides: Vec<Override>,
     /// Paths a folder walk leaves out.
     pub exclude: Vec<Pattern>,
+    /// Files and folders read with every check as context, never judged themselves: the
+    /// CustomResourceDefinitions and admission policies (with their bindings and parameters)
+    /// a platform team keeps in another repository. Relative to the file's folder.
+    pub context: Vec<Pattern>,
 }
 
 /// Settings for some paths.
@@ -231,7 +236,7 @@ impl<'t> Reader<'t> {
         let top_keys: Vec<&str> = SETTINGS_KEYS
             .iter()
             .copied()
-            .chain(["overrides", "exclude"])
+            .chain(["overrides", "exclude", "context"])
             .collect();
         let entries = self.mapping(&root, "the configuration", &top_keys)?;
         let mut config = Config {
@@ -240,6 +245,21 @@ impl<'t> Reader<'t> {
         };
         if let Some(exclude) = entries.get("exclude") {
             config.exclude = self.patterns(exclude, "exclude")?;
+        }
+        if let Some(context) = entries.get("context") {
+            config.context = self
+                .strings(
+                    context,
+                    "context",
+                    "a list of paths such as \"../platform/crds\"",
+                )?
+                .into_iter()
+                .map(|(glob, range)| Pattern {
+                    glob,
+                    range,
+                    line: self.lines.line_of(range.start) + 1,
+                })
+                .collect();
         }
         if let Some(overrides) = entries.get("overrides") {
             config.overrides = self.overrides(overrides)?;
