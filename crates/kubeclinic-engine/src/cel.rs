@@ -125,6 +125,9 @@ pub enum FailureKind {
     Evaluation,
     /// The rule uses a function this evaluator lacks: not judged.
     Unsupported,
+    /// The rule's estimated cost exceeds the API server's budget for one rule, which
+    /// refuses the CRD (an estimate: the server's own may differ).
+    Cost,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -246,10 +249,61 @@ mod kube {
         out
     }
 
+    /// The API server's limit on one CRD rule's estimated cost.
+    const STATIC_COST_LIMIT: u64 = 10_000_000;
+
+    /// The variables of admission policies, which a CRD rule cannot name.
+    const ADMISSION_ONLY: [&str; 7] = [
+        "object",
+        "oldObject",
+        "request",
+        "params",
+        "namespaceObject",
+        "authorizer",
+        "variables",
+    ];
+
     /// Every rule of the schema that does not compile, with where it is.
     fn compiled_errors(compiled: &kube_cel::CompiledSchema) -> Vec<SchemaFailure> {
         fn walk(node: &kube_cel::CompiledSchema, path: &str, out: &mut Vec<SchemaFailure>) {
             for v in &node.validations {
+                if let Ok(compiled) = v {
+                    // Names a CRD rule cannot use (`object`, `request`) and rules too costly
+                    // to run: the API server refuses the CRD for either.
+                    let rule = &compiled.rule.rule;
+                    let references = compiled.program.references();
+                    let named: Vec<&str> = references.variables();
+                    for admission in ADMISSION_ONLY.iter().filter(|v| named.contains(v)) {
+                        out.push(SchemaFailure {
+                            rule: rule.clone(),
+                            message: format!("undeclared reference to '{admission}': a CRD rule has `self` (and `oldSelf`), not the admission variables"),
+                            field_path: path.to_string(),
+                            kind: FailureKind::Compile,
+                        });
+                    }
+                    for w in kube_cel::estimate_rule_cost(rule, node) {
+                        // The API server refuses a CRD rule whose estimate is over its static
+                        // limit of 10,000,000 (kube-cel warns from the runtime per-call one).
+                        let estimate = w
+                            .message
+                            .strip_prefix("estimated cost ")
+                            .and_then(|m| m.split_whitespace().next())
+                            .and_then(|n| n.parse::<u64>().ok());
+                        if w.kind == kube_cel::WarningKind::CostExceeded
+                            && estimate.is_some_and(|n| n > STATIC_COST_LIMIT)
+                        {
+                            out.push(SchemaFailure {
+                                rule: rule.clone(),
+                                message: format!(
+                                    "estimated {}, limit {STATIC_COST_LIMIT}",
+                                    estimate.unwrap_or_default()
+                                ),
+                                field_path: path.to_string(),
+                                kind: FailureKind::Cost,
+                            });
+                        }
+                    }
+                }
                 if let Err(e) = v {
                     let rule = match e {
                         kube_cel::CompilationError::Parse { rule, .. }
@@ -475,6 +529,44 @@ mod tests {
         assert_eq!(failures[0].message, "minReplicas must not exceed replicas");
         assert_eq!(failures[0].kind, FailureKind::Failed);
         assert_eq!(out[1], CelOutcome::Schema { failures: vec![] });
+    }
+
+    #[test]
+    fn a_crd_rule_naming_what_only_policies_have_does_not_compile() {
+        let schema = |rule: &str| {
+            serde_json::json!({
+                "type": "object",
+                "properties": {"spec": {
+                    "type": "object",
+                    "properties": {"items": {"type": "array", "maxItems": 10, "items": {"type": "string", "maxLength": 64}}},
+                    "x-kubernetes-validations": [{"rule": rule}]
+                }}
+            })
+        };
+        let compile = |rule: &str| {
+            let job = CelJob::Schema(SchemaJob {
+                schema: schema(rule),
+                object: None,
+                api_version: "acme.dev/v1".into(),
+                api_group: "acme.dev".into(),
+                kind: "Pool".into(),
+            });
+            match KubeCel.evaluate(&[job]).remove(0) {
+                CelOutcome::Schema { failures } => failures,
+                other => panic!("{other:?}"),
+            }
+        };
+        let failures = compile("object.spec.items.size() > 0");
+        assert_eq!(failures.len(), 1, "{failures:?}");
+        assert_eq!(failures[0].kind, FailureKind::Compile);
+        assert_eq!(
+            compile("self.items.all(i, i.size() > 0 && i != kind)"),
+            vec![]
+        );
+        assert_eq!(
+            compile("self.items.exists_one(x, x == 'a') || self.items.map(y, y + 'z').size() > 0"),
+            vec![]
+        );
     }
 
     #[test]

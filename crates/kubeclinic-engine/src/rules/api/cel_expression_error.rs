@@ -12,7 +12,9 @@ declare_rule! {
     /// Compiles every CEL expression of the set: the `x-kubernetes-validations` rules of
     /// CustomResourceDefinitions, and the `validations`, `matchConditions`, `variables` and
     /// `messageExpression`s of ValidatingAdmissionPolicies, and reports those that do not
-    /// parse, on the expression's line.
+    /// parse, or (in a CRD rule) name what only policies have (`object`, `request`), on the
+    /// expression's line. A CRD rule whose estimated cost is over the API server's budget is
+    /// a warning.
     ///
     /// ## Why is this bad?
     /// The API server refuses a CRD whose rule does not compile (`compilation failed`), so
@@ -73,6 +75,8 @@ pub struct Broken<'a> {
     expression: String,
     message: String,
     what: &'static str,
+    /// The estimated cost is over the budget, rather than the expression being broken.
+    cost: bool,
 }
 
 impl Rule for CelExpressionError {
@@ -90,10 +94,14 @@ impl Rule for CelExpressionError {
                     },
                     Some(CelOutcome::Schema { failures }),
                 ) => {
-                    for f in failures.iter().filter(|f| f.kind == FailureKind::Compile) {
+                    for f in failures
+                        .iter()
+                        .filter(|f| matches!(f.kind, FailureKind::Compile | FailureKind::Cost))
+                    {
                         let at = rule_node(schema, &f.rule).unwrap_or(*schema);
+                        let cost = f.kind == FailureKind::Cost;
                         // A CRD serving two versions with one schema says it once.
-                        if out.iter().any(|b| std::ptr::eq(b.at, at)) {
+                        if out.iter().any(|b| std::ptr::eq(b.at, at) && b.cost == cost) {
                             continue;
                         }
                         out.push(Broken {
@@ -102,6 +110,7 @@ impl Rule for CelExpressionError {
                             expression: f.rule.clone(),
                             message: f.message.clone(),
                             what: "validation rule",
+                            cost,
                         });
                     }
                 }
@@ -130,6 +139,7 @@ impl Rule for CelExpressionError {
                             expression: at.as_str().unwrap_or_default().to_string(),
                             message: e.message.clone(),
                             what,
+                            cost: false,
                         });
                     }
                 }
@@ -146,6 +156,24 @@ impl Rule for CelExpressionError {
             .lines()
             .find(|l| !l.trim().is_empty())
             .unwrap_or("");
+        if b.cost {
+            return Diagnostic {
+                file: o.file,
+                range: b.at.span,
+                message: format!(
+                    "The {} `{}` of {} may cost more than the API server allows one rule ({})",
+                    b.what,
+                    b.expression.trim(),
+                    o.display(),
+                    first_line.trim()
+                ),
+                why: "The API server estimates each rule's worst cost from the schema's bounds and refuses the CRD when one is over budget (`estimated rule cost exceeds budget`); lists and strings without `maxItems` or `maxLength` count as huge.".into(),
+                help: Some("Bound the lists and strings the rule walks with `maxItems` and `maxLength`.".into()),
+                object: Some(o.reference()),
+                container: None,
+                severity: Some(crate::diagnostic::Severity::Warning),
+            };
+        }
         Diagnostic {
             file: o.file,
             range: b.at.span,
