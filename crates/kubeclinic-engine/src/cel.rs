@@ -21,7 +21,7 @@ pub trait CelEvaluator: Send + Sync {
 #[serde(tag = "job", rename_all = "camelCase")]
 pub enum CelJob {
     Schema(SchemaJob),
-    Policy(PolicyJob),
+    Policy(Box<PolicyJob>),
     /// Strings against the `pattern`s of a CRD's schema (regular expressions as the API
     /// server reads them: RE2 syntax, matched anywhere in the string).
     Patterns {
@@ -52,6 +52,9 @@ pub struct SchemaJob {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PolicyJob {
+    /// The policy has a `paramKind`, so its expressions may name `params`.
+    #[serde(default)]
+    pub has_param_kind: bool,
     pub object: Option<Value>,
     pub params: Option<Value>,
     pub namespace_object: Option<Value>,
@@ -249,8 +252,51 @@ mod kube {
         out
     }
 
+    /// The variables a CRD rule may name.
+    const CRD_VARIABLES: [&str; 5] = ["self", "oldSelf", "apiVersion", "apiGroup", "kind"];
+
     /// The API server's limit on one CRD rule's estimated cost.
     const STATIC_COST_LIMIT: u64 = 10_000_000;
+
+    /// The variables an admission policy's expressions may name (`params` first: it is
+    /// declared only with a paramKind).
+    const POLICY_VARIABLES: [&str; 7] = [
+        "params",
+        "object",
+        "oldObject",
+        "request",
+        "namespaceObject",
+        "authorizer",
+        "variables",
+    ];
+
+    /// The first variable `program` names that is neither declared nor bound by a macro of
+    /// `text` (`all(c, ...)`, `map(x, ...)`).
+    fn undeclared(program: &Program, text: &str, declared: &[&str]) -> Option<String> {
+        let references = program.references();
+        references
+            .variables()
+            .into_iter()
+            .find(|name| !declared.contains(name) && !bound_by_macro(text, name))
+            .map(str::to_string)
+    }
+
+    /// True when `name` is the variable of a comprehension in `text`: `all(name,`,
+    /// `exists(name,`, `exists_one(name,`, `map(name,`, `filter(name,`.
+    fn bound_by_macro(text: &str, name: &str) -> bool {
+        ["all", "exists", "exists_one", "map", "filter"]
+            .iter()
+            .any(|m| {
+                text.match_indices(&format!("{m}(")).any(|(at, found)| {
+                    let before = text[..at].chars().next_back();
+                    let rest = text[at + found.len()..].trim_start();
+                    before == Some('.')
+                        && rest
+                            .strip_prefix(name)
+                            .is_some_and(|r| r.trim_start().starts_with(','))
+                })
+            })
+    }
 
     /// The variables of admission policies, which a CRD rule cannot name.
     const ADMISSION_ONLY: [&str; 7] = [
@@ -273,6 +319,16 @@ mod kube {
                     let rule = &compiled.rule.rule;
                     let references = compiled.program.references();
                     let named: Vec<&str> = references.variables();
+                    let others = undeclared(&compiled.program, rule, &CRD_VARIABLES)
+                        .filter(|name| !ADMISSION_ONLY.contains(&name.as_str()));
+                    if let Some(name) = others {
+                        out.push(SchemaFailure {
+                            rule: rule.clone(),
+                            message: format!("undeclared reference to '{name}'"),
+                            field_path: path.to_string(),
+                            kind: FailureKind::Compile,
+                        });
+                    }
                     for admission in ADMISSION_ONLY.iter().filter(|v| named.contains(v)) {
                         out.push(SchemaFailure {
                             rule: rule.clone(),
@@ -355,11 +411,26 @@ mod kube {
 
     fn policy(job: &PolicyJob) -> PolicyOutcome {
         let mut out = PolicyOutcome::default();
+        // `params` is declared only for a policy with a paramKind.
+        let declared: &[&str] = if job.has_param_kind {
+            &POLICY_VARIABLES
+        } else {
+            &POLICY_VARIABLES[1..]
+        };
         let compile =
             |place: ExpressionPlace, text: &str, out: &mut PolicyOutcome| match Program::compile(
                 text,
             ) {
-                Ok(p) => Some(p),
+                Ok(p) => {
+                    if let Some(name) = undeclared(&p, text, declared) {
+                        out.compile_errors.push(PolicyCompileError {
+                            place,
+                            message: format!("undeclared reference to '{name}'"),
+                        });
+                        return None;
+                    }
+                    Some(p)
+                }
                 Err(e) => {
                     out.compile_errors.push(PolicyCompileError {
                         place,
@@ -532,6 +603,43 @@ mod tests {
     }
 
     #[test]
+    fn a_policy_expression_naming_an_undeclared_variable_does_not_compile() {
+        let compile = |expression: &str, has_param_kind: bool| {
+            let job = PolicyJob {
+                has_param_kind,
+                object: None,
+                params: None,
+                namespace_object: None,
+                request: AdmissionRequest::default(),
+                match_conditions: vec![],
+                variables: vec![],
+                validations: vec![Validation {
+                    expression: expression.into(),
+                    message: None,
+                    message_expression: None,
+                }],
+            };
+            match KubeCel.evaluate(&[CelJob::Policy(Box::new(job))]).remove(0) {
+                CelOutcome::Policy(outcome) => outcome.compile_errors,
+                other => panic!("{other:?}"),
+            }
+        };
+        assert_eq!(
+            compile("self.spec.replicas < 5", false)[0].message,
+            "undeclared reference to 'self'"
+        );
+        assert_eq!(
+            compile("object.spec.replicas <= params.max", false)[0].message,
+            "undeclared reference to 'params'"
+        );
+        assert_eq!(compile("object.spec.replicas <= params.max", true), vec![]);
+        assert_eq!(
+            compile("object.spec.containers.all(c, c.image != '')", false),
+            vec![]
+        );
+    }
+
+    #[test]
     fn a_crd_rule_naming_what_only_policies_have_does_not_compile() {
         let schema = |rule: &str| {
             serde_json::json!({
@@ -572,6 +680,7 @@ mod tests {
     #[test]
     fn a_policy_reads_params_variables_and_message_expressions() {
         let job = PolicyJob {
+            has_param_kind: true,
             object: Some(serde_json::json!({"spec": {"replicas": 7}})),
             params: Some(serde_json::json!({"maxReplicas": 5})),
             namespace_object: None,
@@ -602,7 +711,7 @@ mod tests {
                 },
             ],
         };
-        let out = KubeCel.evaluate(&[CelJob::Policy(job)]);
+        let out = KubeCel.evaluate(&[CelJob::Policy(Box::new(job))]);
         let CelOutcome::Policy(outcome) = &out[0] else {
             panic!("{out:?}")
         };

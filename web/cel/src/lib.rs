@@ -57,7 +57,7 @@ pub extern "C" fn kubeclinic_cel_output() -> *const u8 {
 mod tests {
     #[test]
     fn jobs_in_outcomes_out() {
-        let jobs = br#"[{"job":"policy","object":{"spec":{"replicas":9}},"params":null,
+        let jobs = br#"[{"job":"policy","hasParamKind":false,"object":{"spec":{"replicas":9}},"params":null,
             "namespaceObject":null,"request":{"operation":"CREATE","name":"","namespace":"",
             "group":"apps","version":"v1","kind":"Deployment","resource":"deployments"},
             "matchConditions":[],"variables":[],

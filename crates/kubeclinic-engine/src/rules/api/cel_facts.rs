@@ -402,7 +402,8 @@ fn policy_jobs<'a>(
                         .find(|n| n.name.as_deref() == Some(ns))
                 })
                 .and_then(|n| to_json(n.node));
-            CelJob::Policy(PolicyJob {
+            CelJob::Policy(Box::new(PolicyJob {
+                has_param_kind: policy.param_kind.is_some(),
                 object: object.and_then(|o| to_json(o.node)),
                 params: params.and_then(|p| to_json(ws.objects[p].node)),
                 namespace_object,
@@ -410,7 +411,7 @@ fn policy_jobs<'a>(
                 match_conditions: policy.conditions.clone(),
                 variables: policy.variables.clone(),
                 validations: policy.validations.clone(),
-            })
+            }))
         };
         // Its expressions, compiled once.
         subjects.push(subject(None, None, None, Severity::Error, false));
