@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use kubeclinic_engine::cel::{CelEvaluator, CelJob, CelOutcome};
+use kubeclinic_engine::cel::{CelBatch, CelEvaluator, CelOutcome};
 use kubeclinic_engine::Checker;
 use wasm_bindgen::prelude::*;
 
@@ -55,8 +55,8 @@ pub fn with_module(checker: Checker) -> Checker {
 struct Module;
 
 impl CelEvaluator for Module {
-    fn evaluate(&self, jobs: &[CelJob]) -> Vec<CelOutcome> {
-        let Ok(json) = serde_json::to_string(jobs) else {
+    fn evaluate(&self, batch: &CelBatch) -> Vec<CelOutcome> {
+        let Ok(json) = serde_json::to_string(batch) else {
             return Vec::new();
         };
         // A short or unreadable answer leaves those jobs unanswered: the engine then says

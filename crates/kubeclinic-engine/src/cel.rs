@@ -11,10 +11,21 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// Evaluates CEL jobs. An implementation answers every job, in order.
+/// Evaluates CEL jobs. An implementation answers every job of the batch, in order.
 pub trait CelEvaluator: Send + Sync {
-    fn evaluate(&self, jobs: &[CelJob]) -> Vec<CelOutcome>;
+    fn evaluate(&self, batch: &CelBatch) -> Vec<CelOutcome>;
 }
+
+/// The jobs of one check, with the JSON values they read (objects, schemas, parameters) kept
+/// once and named by index: a policy reads the same object as every other policy.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CelBatch {
+    pub values: Vec<Value>,
+    pub jobs: Vec<CelJob>,
+}
+
+/// An index into [`CelBatch::values`].
+pub type ValueRef = usize;
 
 /// One thing to evaluate.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -40,8 +51,8 @@ pub struct PatternCheck {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SchemaJob {
-    pub schema: Value,
-    pub object: Option<Value>,
+    pub schema: ValueRef,
+    pub object: Option<ValueRef>,
     pub api_version: String,
     pub api_group: String,
     pub kind: String,
@@ -55,9 +66,9 @@ pub struct PolicyJob {
     /// The policy has a `paramKind`, so its expressions may name `params`.
     #[serde(default)]
     pub has_param_kind: bool,
-    pub object: Option<Value>,
-    pub params: Option<Value>,
-    pub namespace_object: Option<Value>,
+    pub object: Option<ValueRef>,
+    pub params: Option<ValueRef>,
+    pub namespace_object: Option<ValueRef>,
     pub request: AdmissionRequest,
     pub match_conditions: Vec<NamedExpression>,
     pub variables: Vec<NamedExpression>,
@@ -128,6 +139,9 @@ pub enum FailureKind {
     Evaluation,
     /// The rule uses a function this evaluator lacks: not judged.
     Unsupported,
+    /// The expression read a field the object does not set. The API server fills defaults
+    /// (and mutating admission adds fields) before it validates, so this is not judged.
+    Unset,
     /// The rule's estimated cost exceeds the API server's budget for one rule, which
     /// refuses the CRD (an estimate: the server's own may differ).
     Cost,
@@ -142,6 +156,10 @@ pub struct PolicyOutcome {
     pub unmatched_by: Option<String>,
     /// A `matchConditions` entry that raised an error, with the error.
     pub match_error: Option<(String, String)>,
+    /// The match condition's error is a field the object does not set (see
+    /// [`FailureKind::Unset`]).
+    #[serde(default)]
+    pub match_unset: bool,
     pub failures: Vec<PolicyFailure>,
 }
 
@@ -190,13 +208,25 @@ mod kube {
     pub struct KubeCel;
 
     impl CelEvaluator for KubeCel {
-        fn evaluate(&self, jobs: &[CelJob]) -> Vec<CelOutcome> {
-            jobs.iter()
+        fn evaluate(&self, batch: &CelBatch) -> Vec<CelOutcome> {
+            // One context with the functions, one compiled program per expression and one
+            // CEL value per object, for the whole batch: a policy is evaluated against every
+            // object it matches.
+            let mut base = Context::default();
+            base.register_all();
+            let mut programs = Programs::default();
+            let mut schemas = Schemas::default();
+            let values = Values::new(&batch.values);
+            batch
+                .jobs
+                .iter()
                 .map(|job| match job {
                     CelJob::Schema(job) => CelOutcome::Schema {
-                        failures: schema(job),
+                        failures: schema(job, &values, &mut schemas),
                     },
-                    CelJob::Policy(job) => CelOutcome::Policy(policy(job)),
+                    CelJob::Policy(job) => {
+                        CelOutcome::Policy(policy(job, &values, &base, &mut programs))
+                    }
                     CelJob::Patterns { checks } => CelOutcome::Patterns {
                         matches: patterns(checks),
                     },
@@ -218,10 +248,54 @@ mod kube {
             .collect()
     }
 
-    fn schema(job: &SchemaJob) -> Vec<SchemaFailure> {
-        let compiled = kube_cel::compile_schema(&job.schema);
-        let Some(object) = &job.object else {
-            return compiled_errors(&compiled);
+    /// One validator (it registers every function) and each distinct schema compiled once,
+    /// for the whole batch.
+    #[derive(Default)]
+    struct Schemas {
+        validator: Option<Validator>,
+        compiled: HashMap<ValueRef, kube_cel::CompiledSchema>,
+    }
+
+    /// The batch's values, each turned into a CEL value on first use.
+    struct Values<'b> {
+        json: &'b [Value],
+        cel: Vec<std::cell::OnceCell<CelValue>>,
+    }
+
+    impl<'b> Values<'b> {
+        fn new(json: &'b [Value]) -> Self {
+            Self {
+                json,
+                cel: (0..json.len())
+                    .map(|_| std::cell::OnceCell::new())
+                    .collect(),
+            }
+        }
+
+        fn json(&self, index: ValueRef) -> &'b Value {
+            self.json.get(index).unwrap_or(&Value::Null)
+        }
+
+        fn cel(&self, index: Option<ValueRef>) -> CelValue {
+            let Some(cell) = index.and_then(|i| self.cel.get(i)) else {
+                return CelValue::Null;
+            };
+            cell.get_or_init(|| {
+                kube_cel::cel::to_value(self.json(index.unwrap_or_default()))
+                    .unwrap_or(CelValue::Null)
+            })
+            .clone()
+        }
+    }
+
+    fn schema(job: &SchemaJob, values: &Values, schemas: &mut Schemas) -> Vec<SchemaFailure> {
+        let schema = values.json(job.schema);
+        let compiled = schemas
+            .compiled
+            .entry(job.schema)
+            .or_insert_with(|| kube_cel::compile_schema(schema));
+        let Some(object) = job.object.map(|i| values.json(i)) else {
+            return compiled_errors(compiled);
         };
         let mut out = Vec::new();
         let root = RootContext {
@@ -229,8 +303,11 @@ mod kube {
             api_group: job.api_group.clone(),
             kind: job.kind.clone(),
         };
+        // The API server fills the schema's defaults before it validates.
+        let defaulted = kube_cel::apply_defaults(schema, object);
+        let validator = schemas.validator.get_or_insert_with(Validator::new);
         let Err(errors) =
-            Validator::new().validate_compiled_with_context(&compiled, object, None, Some(&root))
+            validator.validate_compiled_with_context(compiled, &defaulted, None, Some(&root))
         else {
             return out;
         };
@@ -409,33 +486,53 @@ mod kube {
         }
     }
 
-    fn policy(job: &PolicyJob) -> PolicyOutcome {
-        let mut out = PolicyOutcome::default();
-        // `params` is declared only for a policy with a paramKind.
-        let declared: &[&str] = if job.has_param_kind {
-            &POLICY_VARIABLES
-        } else {
-            &POLICY_VARIABLES[1..]
-        };
-        let compile =
-            |place: ExpressionPlace, text: &str, out: &mut PolicyOutcome| match Program::compile(
-                text,
-            ) {
-                Ok(p) => {
-                    if let Some(name) = undeclared(&p, text, declared) {
-                        out.compile_errors.push(PolicyCompileError {
-                            place,
-                            message: format!("undeclared reference to '{name}'"),
-                        });
-                        return None;
+    /// Policy expressions compiled once per batch: the program, or why it does not compile.
+    /// Keyed by the text and whether `params` is declared.
+    #[derive(Default)]
+    struct Programs {
+        compiled: HashMap<(String, bool), Result<std::rc::Rc<Program>, String>>,
+    }
+
+    impl Programs {
+        fn get(
+            &mut self,
+            text: &str,
+            has_param_kind: bool,
+        ) -> Result<std::rc::Rc<Program>, String> {
+            self.compiled
+                .entry((text.to_string(), has_param_kind))
+                .or_insert_with(|| {
+                    // `params` is declared only for a policy with a paramKind.
+                    let declared: &[&str] = if has_param_kind {
+                        &POLICY_VARIABLES
+                    } else {
+                        &POLICY_VARIABLES[1..]
+                    };
+                    let program = Program::compile(text).map_err(|e| e.to_string())?;
+                    match undeclared(&program, text, declared) {
+                        Some(name) => Err(format!("undeclared reference to '{name}'")),
+                        None => Ok(std::rc::Rc::new(program)),
                     }
-                    Some(p)
-                }
-                Err(e) => {
-                    out.compile_errors.push(PolicyCompileError {
-                        place,
-                        message: e.to_string(),
-                    });
+                })
+                .clone()
+        }
+    }
+
+    fn policy(
+        job: &PolicyJob,
+        values: &Values,
+        base: &Context,
+        programs: &mut Programs,
+    ) -> PolicyOutcome {
+        let mut out = PolicyOutcome::default();
+        let mut compile =
+            |place: ExpressionPlace, text: &str, out: &mut PolicyOutcome| match programs
+                .get(text, job.has_param_kind)
+            {
+                Ok(p) => Some(p),
+                Err(message) => {
+                    out.compile_errors
+                        .push(PolicyCompileError { place, message });
                     None
                 }
             };
@@ -464,19 +561,14 @@ mod kube {
                 (program, message)
             })
             .collect();
-        let Some(object) = &job.object else {
+        if job.object.is_none() {
             return out;
-        };
-        let mut ctx = Context::default();
-        ctx.register_all();
-        let json = |v: &Value| kube_cel::cel::to_value(v).unwrap_or(CelValue::Null);
-        ctx.add_variable_from_value("object", json(object));
+        }
+        let mut ctx = base.new_inner_scope();
+        ctx.add_variable_from_value("object", values.cel(job.object));
         ctx.add_variable_from_value("oldObject", CelValue::Null);
-        ctx.add_variable_from_value("params", job.params.as_ref().map_or(CelValue::Null, json));
-        ctx.add_variable_from_value(
-            "namespaceObject",
-            job.namespace_object.as_ref().map_or(CelValue::Null, json),
-        );
+        ctx.add_variable_from_value("params", values.cel(job.params));
+        ctx.add_variable_from_value("namespaceObject", values.cel(job.namespace_object));
         let r = &job.request;
         let request = serde_json::json!({
             "operation": r.operation,
@@ -489,7 +581,8 @@ mod kube {
             "requestResource": {"group": r.group, "version": r.version, "resource": r.resource},
             "userInfo": {"username": "", "uid": "", "groups": []},
         });
-        ctx.add_variable_from_value("request", json(&request));
+        let request = kube_cel::cel::to_value(&request).unwrap_or(CelValue::Null);
+        ctx.add_variable_from_value("request", request);
         for (condition, program) in job.match_conditions.iter().zip(&conditions) {
             let Some(program) = program else { continue };
             match program.execute(&ctx) {
@@ -503,6 +596,7 @@ mod kube {
                     return out;
                 }
                 Err(e) => {
+                    out.match_unset = matches!(e, kube_cel::cel::ExecutionError::NoSuchKey(_));
                     out.match_error = Some((condition.name.clone(), e.to_string()));
                     return out;
                 }
@@ -537,6 +631,10 @@ mod kube {
                     (text, FailureKind::Failed)
                 }
                 Ok(other) => (not_bool(&other), FailureKind::Evaluation),
+                Err(kube_cel::cel::ExecutionError::NoSuchKey(name)) => (
+                    format!("it reads `{name}`, which the object does not set"),
+                    FailureKind::Unset,
+                ),
                 Err(kube_cel::cel::ExecutionError::UndeclaredReference(name)) => (
                     format!("`{name}` is not known to this CEL evaluator"),
                     FailureKind::Unsupported,
@@ -582,16 +680,21 @@ mod tests {
                 ]
             }}
         });
-        let job = |replicas: i64| {
+        let job = |object: ValueRef| {
             CelJob::Schema(SchemaJob {
-                schema: schema.clone(),
-                object: Some(serde_json::json!({"spec": {"replicas": replicas, "minReplicas": 3}})),
+                schema: 0,
+                object: Some(object),
                 api_version: "acme.dev/v1".into(),
                 api_group: "acme.dev".into(),
                 kind: "Pool".into(),
             })
         };
-        let out = KubeCel.evaluate(&[job(2), job(5)]);
+        let pool =
+            |replicas: i64| serde_json::json!({"spec": {"replicas": replicas, "minReplicas": 3}});
+        let out = KubeCel.evaluate(&CelBatch {
+            values: vec![schema, pool(2), pool(5)],
+            jobs: vec![job(1), job(2)],
+        });
         let CelOutcome::Schema { failures } = &out[0] else {
             panic!("{out:?}")
         };
@@ -619,7 +722,11 @@ mod tests {
                     message_expression: None,
                 }],
             };
-            match KubeCel.evaluate(&[CelJob::Policy(Box::new(job))]).remove(0) {
+            let batch = CelBatch {
+                values: vec![],
+                jobs: vec![CelJob::Policy(Box::new(job))],
+            };
+            match KubeCel.evaluate(&batch).remove(0) {
                 CelOutcome::Policy(outcome) => outcome.compile_errors,
                 other => panic!("{other:?}"),
             }
@@ -653,13 +760,17 @@ mod tests {
         };
         let compile = |rule: &str| {
             let job = CelJob::Schema(SchemaJob {
-                schema: schema(rule),
+                schema: 0,
                 object: None,
                 api_version: "acme.dev/v1".into(),
                 api_group: "acme.dev".into(),
                 kind: "Pool".into(),
             });
-            match KubeCel.evaluate(&[job]).remove(0) {
+            let batch = CelBatch {
+                values: vec![schema(rule)],
+                jobs: vec![job],
+            };
+            match KubeCel.evaluate(&batch).remove(0) {
                 CelOutcome::Schema { failures } => failures,
                 other => panic!("{other:?}"),
             }
@@ -681,8 +792,8 @@ mod tests {
     fn a_policy_reads_params_variables_and_message_expressions() {
         let job = PolicyJob {
             has_param_kind: true,
-            object: Some(serde_json::json!({"spec": {"replicas": 7}})),
-            params: Some(serde_json::json!({"maxReplicas": 5})),
+            object: Some(0),
+            params: Some(1),
             namespace_object: None,
             request: AdmissionRequest {
                 operation: "CREATE".into(),
@@ -711,7 +822,13 @@ mod tests {
                 },
             ],
         };
-        let out = KubeCel.evaluate(&[CelJob::Policy(Box::new(job))]);
+        let out = KubeCel.evaluate(&CelBatch {
+            values: vec![
+                serde_json::json!({"spec": {"replicas": 7}}),
+                serde_json::json!({"maxReplicas": 5}),
+            ],
+            jobs: vec![CelJob::Policy(Box::new(job))],
+        });
         let CelOutcome::Policy(outcome) = &out[0] else {
             panic!("{out:?}")
         };

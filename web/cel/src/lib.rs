@@ -3,23 +3,23 @@
 //! the page that opens stays small.
 //!
 //! The calling convention is two buffers in the module's memory. The page asks for an input
-//! buffer of `len` bytes ([`kubeclinic_cel_input`]), writes the jobs there as UTF-8 JSON (the
-//! engine's `CelJob` list), and calls [`kubeclinic_cel_evaluate`], which answers the length
+//! buffer of `len` bytes ([`kubeclinic_cel_input`]), writes the batch there as UTF-8 JSON (the
+//! engine's `CelBatch`), and calls [`kubeclinic_cel_evaluate`], which answers the length
 //! of the outcomes (JSON, the engine's `CelOutcome` list); [`kubeclinic_cel_output`] says
 //! where they are.
 
 use std::sync::Mutex;
 
-use kubeclinic_engine::cel::{CelEvaluator, CelJob, KubeCel};
+use kubeclinic_engine::cel::{CelBatch, CelEvaluator, KubeCel};
 
 static INPUT: Mutex<Vec<u8>> = Mutex::new(Vec::new());
 static OUTPUT: Mutex<Vec<u8>> = Mutex::new(Vec::new());
 
-/// Evaluates a JSON list of jobs; a reading error is an outcome list of its own shape,
+/// Evaluates a JSON batch (the engine's `CelBatch`); a reading error is an outcome list of its own shape,
 /// `{"error": "..."}`, so the page can say what went wrong.
 pub fn evaluate_json(jobs: &[u8]) -> Vec<u8> {
-    match serde_json::from_slice::<Vec<CelJob>>(jobs) {
-        Ok(jobs) => serde_json::to_vec(&KubeCel.evaluate(&jobs)).unwrap_or_default(),
+    match serde_json::from_slice::<CelBatch>(jobs) {
+        Ok(batch) => serde_json::to_vec(&KubeCel.evaluate(&batch)).unwrap_or_default(),
         Err(e) => {
             serde_json::to_vec(&serde_json::json!({ "error": e.to_string() })).unwrap_or_default()
         }
@@ -57,11 +57,11 @@ pub extern "C" fn kubeclinic_cel_output() -> *const u8 {
 mod tests {
     #[test]
     fn jobs_in_outcomes_out() {
-        let jobs = br#"[{"job":"policy","hasParamKind":false,"object":{"spec":{"replicas":9}},"params":null,
+        let jobs = br#"{"values":[{"spec":{"replicas":9}}],"jobs":[{"job":"policy","hasParamKind":false,"object":0,"params":null,
             "namespaceObject":null,"request":{"operation":"CREATE","name":"","namespace":"",
             "group":"apps","version":"v1","kind":"Deployment","resource":"deployments"},
             "matchConditions":[],"variables":[],
-            "validations":[{"expression":"object.spec.replicas <= 5","message":"at most 5","messageExpression":null}]}]"#;
+            "validations":[{"expression":"object.spec.replicas <= 5","message":"at most 5","messageExpression":null}]}]}"#;
         let out: serde_json::Value = serde_json::from_slice(&super::evaluate_json(jobs)).unwrap();
         assert_eq!(out[0]["failures"][0]["message"], "at most 5", "{out}");
         let bad: serde_json::Value = serde_json::from_slice(&super::evaluate_json(b"[{")).unwrap();

@@ -144,6 +144,7 @@ impl Rule for AdmissionPolicyViolation {
     fn detect<'a>(ws: &Workspace<'a>) -> Vec<Denied> {
         let facts = ws.cel();
         let mut out = Vec::new();
+        let mut unset: Vec<((usize, Option<usize>), usize)> = Vec::new();
         for (index, (subject, outcome)) in facts.evaluated.iter().enumerate() {
             let Subject::Policy(p) = subject else {
                 continue;
@@ -161,7 +162,16 @@ impl Rule for AdmissionPolicyViolation {
                 }
                 continue;
             };
-            if let Some((condition, message)) =
+            if outcome.match_unset {
+                // Counted per policy and binding: said once, below.
+                match unset
+                    .iter_mut()
+                    .find(|(pb, _)| *pb == (p.policy, p.binding))
+                {
+                    Some((_, n)) => *n += 1,
+                    None => unset.push(((p.policy, p.binding), 1)),
+                }
+            } else if let Some((condition, message)) =
                 outcome.match_error.as_ref().filter(|_| p.fail_closed)
             {
                 out.push(Denied::MatchError {
@@ -170,11 +180,25 @@ impl Rule for AdmissionPolicyViolation {
                     message: message.clone(),
                 });
             }
+            let mut counted = outcome.match_unset;
             for f in outcome
                 .failures
                 .iter()
                 .filter(|f| p.fail_closed || f.kind != FailureKind::Evaluation)
             {
+                if f.kind == FailureKind::Unset {
+                    if !counted {
+                        counted = true;
+                        match unset
+                            .iter_mut()
+                            .find(|(pb, _)| *pb == (p.policy, p.binding))
+                        {
+                            Some((_, n)) => *n += 1,
+                            None => unset.push(((p.policy, p.binding), 1)),
+                        }
+                    }
+                    continue;
+                }
                 out.push(Denied::Failed {
                     subject: index,
                     validation: f.validation,
@@ -182,6 +206,17 @@ impl Rule for AdmissionPolicyViolation {
                     kind: f.kind,
                 });
             }
+        }
+        for ((policy, binding), count) in unset {
+            out.push(Denied::NotEvaluated {
+                policy,
+                binding,
+                why: format!(
+                    "for {count} {} of the set it reads fields {} not set, which the API server may fill in (defaults, mutating admission) before it decides",
+                    if count == 1 { "object" } else { "objects" },
+                    if count == 1 { "that object does" } else { "they do" },
+                ),
+            });
         }
         for (policy, binding, why) in &facts.not_evaluated {
             out.push(Denied::NotEvaluated {

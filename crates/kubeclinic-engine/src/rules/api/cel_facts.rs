@@ -6,8 +6,11 @@
 
 use std::collections::BTreeMap;
 
+use std::collections::HashMap;
+
 use crate::cel::{
-    AdmissionRequest, CelJob, CelOutcome, NamedExpression, PolicyJob, SchemaJob, Validation,
+    AdmissionRequest, CelBatch, CelJob, CelOutcome, NamedExpression, PolicyJob, SchemaJob,
+    Validation, ValueRef,
 };
 use crate::diagnostic::Severity;
 use crate::labels::{selector_matches, Labels};
@@ -65,16 +68,17 @@ pub struct Expressions<'a> {
 impl<'a> CelFacts<'a> {
     pub fn read(ws: &Workspace<'a>) -> Self {
         let mut subjects = Vec::new();
-        let mut jobs = Vec::new();
+        let mut jobs = Jobs::default();
         let mut not_evaluated = Vec::new();
         crd_jobs(ws, &mut subjects, &mut jobs);
         policy_jobs(ws, &mut subjects, &mut jobs, &mut not_evaluated);
+        let count = jobs.batch.jobs.len();
         let outcomes: Vec<Option<CelOutcome>> = match ws.checker.cel() {
-            Some(cel) if !jobs.is_empty() => {
-                let mut answers = cel.evaluate(&jobs).into_iter();
-                (0..jobs.len()).map(|_| answers.next()).collect()
+            Some(cel) if count > 0 => {
+                let mut answers = cel.evaluate(&jobs.batch).into_iter();
+                (0..count).map(|_| answers.next()).collect()
             }
-            _ => vec![None; jobs.len()],
+            _ => vec![None; count],
         };
         Self {
             evaluated: subjects.into_iter().zip(outcomes).collect(),
@@ -85,6 +89,32 @@ impl<'a> CelFacts<'a> {
     /// Expressions that were to be evaluated without an evaluator to do it.
     pub fn pending(&self) -> usize {
         self.evaluated.iter().filter(|(_, o)| o.is_none()).count()
+    }
+}
+
+/// The batch being gathered, with each node's JSON made once.
+#[derive(Default)]
+struct Jobs {
+    batch: CelBatch,
+    made: HashMap<*const Node, Option<ValueRef>>,
+}
+
+impl Jobs {
+    /// The batch's value of `node` (`None` when it cannot be JSON).
+    fn value(&mut self, node: &Node) -> Option<ValueRef> {
+        let batch = &mut self.batch;
+        *self
+            .made
+            .entry(std::ptr::from_ref(node))
+            .or_insert_with(|| {
+                let json = to_json(node)?;
+                batch.values.push(json);
+                Some(batch.values.len() - 1)
+            })
+    }
+
+    fn push(&mut self, job: CelJob) {
+        self.batch.jobs.push(job);
     }
 }
 
@@ -109,14 +139,14 @@ fn has_rules(schema: &Node) -> bool {
     false
 }
 
-fn crd_jobs<'a>(ws: &Workspace<'a>, subjects: &mut Vec<Subject<'a>>, jobs: &mut Vec<CelJob>) {
+fn crd_jobs<'a>(ws: &Workspace<'a>, subjects: &mut Vec<Subject<'a>>, jobs: &mut Jobs) {
     let crds = ws.crds();
     let with_rules: Vec<_> = crds.versions().filter(|v| has_rules(v.schema)).collect();
     if with_rules.is_empty() {
         return;
     }
     for v in &with_rules {
-        let Some(schema) = to_json(v.schema) else {
+        let Some(schema) = jobs.value(v.schema) else {
             continue;
         };
         subjects.push(Subject::Crd {
@@ -141,7 +171,7 @@ fn crd_jobs<'a>(ws: &Workspace<'a>, subjects: &mut Vec<Subject<'a>>, jobs: &mut 
         }) else {
             continue;
         };
-        let (Some(schema), Some(json)) = (to_json(v.schema), to_json(object.node)) else {
+        let (Some(schema), Some(json)) = (jobs.value(v.schema), jobs.value(object.node)) else {
             continue;
         };
         subjects.push(Subject::Crd {
@@ -165,6 +195,7 @@ struct Policy<'a> {
     name: &'a str,
     spec: &'a Node,
     param_kind: Option<(&'a str, &'a str)>,
+    constraints: Option<Constraints<'a>>,
     conditions: Vec<NamedExpression>,
     variables: Vec<NamedExpression>,
     validations: Vec<Validation>,
@@ -226,6 +257,7 @@ fn read_policy<'a>(index: usize, object: &K8sObject<'a>) -> Option<Policy<'a>> {
         name,
         spec,
         param_kind,
+        constraints: spec.get("matchConstraints").map(Constraints::read),
         conditions,
         variables,
         validations,
@@ -258,18 +290,34 @@ fn strings(node: Option<&Node>) -> Vec<&str> {
         .collect()
 }
 
-/// One `resourceRules` item matches the object being created.
-fn rule_matches(rule: &Node, group: &str, version: &str, resource: &str) -> bool {
-    let has = |key: &str, want: &str| {
-        let list = strings(rule.get(key));
-        list.iter().any(|x| *x == "*" || *x == want)
-    };
-    let resources = strings(rule.get("resources"));
-    let operations = strings(rule.get("operations"));
-    has("apiGroups", group)
-        && has("apiVersions", version)
-        && resources.iter().any(|r| *r == "*" || *r == resource)
-        && (operations.is_empty() || operations.iter().any(|o| *o == "*" || *o == "CREATE"))
+type LabelSelector = k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+
+/// One `resourceRules` item, read.
+struct ResourceRule<'n> {
+    groups: Vec<&'n str>,
+    versions: Vec<&'n str>,
+    resources: Vec<&'n str>,
+    operations: Vec<&'n str>,
+}
+
+impl<'n> ResourceRule<'n> {
+    fn read(rule: &'n Node) -> Self {
+        Self {
+            groups: strings(rule.get("apiGroups")),
+            versions: strings(rule.get("apiVersions")),
+            resources: strings(rule.get("resources")),
+            operations: strings(rule.get("operations")),
+        }
+    }
+
+    /// True when it takes in the creation of `resource` in `group`/`version`.
+    fn matches(&self, group: &str, version: &str, resource: &str) -> bool {
+        let any = |list: &[&str], want: &str| list.iter().any(|x| *x == "*" || *x == want);
+        any(&self.groups, group)
+            && any(&self.versions, version)
+            && any(&self.resources, resource)
+            && (self.operations.is_empty() || any(&self.operations, "CREATE"))
+    }
 }
 
 fn labels_of<'n>(node: &'n Node) -> Labels<'n> {
@@ -278,67 +326,81 @@ fn labels_of<'n>(node: &'n Node) -> Labels<'n> {
         .unwrap_or_default()
 }
 
-/// Whether `constraints` (a policy's `matchConstraints` or a binding's `matchResources`)
-/// take in the object. The second value is true when a namespace selector was taken as
-/// matching because the namespace's labels are not in the set.
-fn matches(ws: &Workspace, constraints: &Node, object: &K8sObject) -> (bool, bool) {
-    let (group, version) = object
-        .api_version
-        .split_once('/')
-        .unwrap_or(("", object.api_version.as_str()));
-    let resource = resource_of(&object.kind);
-    let rules = constraints.get("resourceRules");
-    if let Some(rules) = rules {
-        if !rules
-            .items()
-            .iter()
-            .any(|r| rule_matches(r, group, version, &resource))
+/// A policy's `matchConstraints` or a binding's `matchResources`, read once.
+struct Constraints<'n> {
+    /// `None`: no `resourceRules` (a binding's `matchResources` may leave them out).
+    rules: Option<Vec<ResourceRule<'n>>>,
+    exclude: Vec<ResourceRule<'n>>,
+    object_selector: Option<LabelSelector>,
+    namespace_selector: Option<LabelSelector>,
+}
+
+impl<'n> Constraints<'n> {
+    fn read(node: &'n Node) -> Self {
+        let selector = |key: &str| {
+            node.get(key)
+                .and_then(|n| crate::yaml::typed::<LabelSelector>(n).ok())
+                .filter(|s| !crate::labels::selects_everything(s))
+        };
+        Self {
+            rules: node
+                .get("resourceRules")
+                .map(|r| r.items().iter().map(ResourceRule::read).collect()),
+            exclude: node
+                .get("excludeResourceRules")
+                .map(Node::items)
+                .unwrap_or_default()
+                .iter()
+                .map(ResourceRule::read)
+                .collect(),
+            object_selector: selector("objectSelector"),
+            namespace_selector: selector("namespaceSelector"),
+        }
+    }
+
+    /// Whether these constraints take in the object, whose resource name is `resource`. The
+    /// second value is true when a namespace selector was taken as matching because the
+    /// namespace's labels are not in the set.
+    fn matches(&self, ws: &Workspace, object: &K8sObject, resource: &str) -> (bool, bool) {
+        let (group, version) = object
+            .api_version
+            .split_once('/')
+            .unwrap_or(("", object.api_version.as_str()));
+        let by_rules = self
+            .rules
+            .as_ref()
+            .is_none_or(|rules| rules.iter().any(|r| r.matches(group, version, resource)));
+        if !by_rules
+            || self
+                .exclude
+                .iter()
+                .any(|r| r.matches(group, version, resource))
         {
             return (false, false);
         }
-    }
-    if constraints
-        .get("excludeResourceRules")
-        .map(Node::items)
-        .unwrap_or_default()
-        .iter()
-        .any(|r| rule_matches(r, group, version, &resource))
-    {
-        return (false, false);
-    }
-    let selector = |key: &str| {
-        constraints
-            .get(key)
-            .and_then(|n| {
-                crate::yaml::typed::<k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector>(
-                    n,
-                )
-                .ok()
-            })
-            .filter(|s| !crate::labels::selects_everything(s))
-    };
-    if let Some(sel) = selector("objectSelector") {
-        if !selector_matches(&sel, &labels_of(object.node)) {
-            return (false, false);
-        }
-    }
-    let mut assumed = false;
-    if let (Some(sel), Some(ns)) = (selector("namespaceSelector"), object.effective_namespace()) {
-        match ws
-            .objects_of_kind("Namespace")
-            .find(|n| n.name.as_deref() == Some(ns))
-        {
-            Some(namespace) => {
-                let mut labels = labels_of(namespace.node);
-                labels.insert("kubernetes.io/metadata.name", ns);
-                if !selector_matches(&sel, &labels) {
-                    return (false, false);
-                }
+        if let Some(sel) = &self.object_selector {
+            if !selector_matches(sel, &labels_of(object.node)) {
+                return (false, false);
             }
-            None => assumed = true,
         }
+        let mut assumed = false;
+        if let (Some(sel), Some(ns)) = (&self.namespace_selector, object.effective_namespace()) {
+            match ws
+                .objects_of_kind("Namespace")
+                .find(|n| n.name.as_deref() == Some(ns))
+            {
+                Some(namespace) => {
+                    let mut labels = labels_of(namespace.node);
+                    labels.insert("kubernetes.io/metadata.name", ns);
+                    if !selector_matches(sel, &labels) {
+                        return (false, false);
+                    }
+                }
+                None => assumed = true,
+            }
+        }
+        (true, assumed)
     }
-    (true, assumed)
 }
 
 fn severity_of(actions: &[&str]) -> Severity {
@@ -354,7 +416,7 @@ fn severity_of(actions: &[&str]) -> Severity {
 fn policy_jobs<'a>(
     ws: &Workspace<'a>,
     subjects: &mut Vec<Subject<'a>>,
-    jobs: &mut Vec<CelJob>,
+    jobs: &mut Jobs,
     not_evaluated: &mut Vec<(usize, Option<usize>, String)>,
 ) {
     let policies: Vec<Policy<'a>> = ws
@@ -380,6 +442,8 @@ fn policy_jobs<'a>(
                 .starts_with("admissionregistration.k8s.io/")
         })
         .collect();
+    let mut resource_names: std::collections::HashMap<&str, String> =
+        std::collections::HashMap::new();
     for policy in &policies {
         let subject = |binding, object, params, severity, namespace_assumed| {
             Subject::Policy(PolicySubject {
@@ -394,18 +458,20 @@ fn policy_jobs<'a>(
                 expressions: policy.expressions.clone(),
             })
         };
-        let job = |object: Option<&K8sObject>, params: Option<usize>| {
+        let job = |jobs: &mut Jobs, object: Option<&K8sObject<'a>>, params: Option<usize>| {
             let namespace_object = object
                 .and_then(K8sObject::effective_namespace)
                 .and_then(|ns| {
                     ws.objects_of_kind("Namespace")
                         .find(|n| n.name.as_deref() == Some(ns))
                 })
-                .and_then(|n| to_json(n.node));
+                .and_then(|n| jobs.value(n.node));
+            let object_value = object.and_then(|o| jobs.value(o.node));
+            let params = params.and_then(|p| jobs.value(ws.objects[p].node));
             CelJob::Policy(Box::new(PolicyJob {
                 has_param_kind: policy.param_kind.is_some(),
-                object: object.and_then(|o| to_json(o.node)),
-                params: params.and_then(|p| to_json(ws.objects[p].node)),
+                object: object_value,
+                params,
                 namespace_object,
                 request: object.map(request_of).unwrap_or_default(),
                 match_conditions: policy.conditions.clone(),
@@ -415,7 +481,8 @@ fn policy_jobs<'a>(
         };
         // Its expressions, compiled once.
         subjects.push(subject(None, None, None, Severity::Error, false));
-        jobs.push(job(None, None));
+        let compiled_alone = job(jobs, None, None);
+        jobs.push(compiled_alone);
 
         let mine: Vec<usize> = bindings
             .iter()
@@ -443,21 +510,30 @@ fn policy_jobs<'a>(
                 Some(_) => severity_of(&actions),
                 None => Severity::Warning,
             };
-            let resources = bnode.and_then(|b| b.path(&["spec", "matchResources"]));
+            // Without constraints a policy matches nothing.
+            let Some(constraints) = policy.constraints.as_ref() else {
+                continue;
+            };
+            let resources = bnode
+                .and_then(|b| b.path(&["spec", "matchResources"]))
+                .map(Constraints::read);
             let candidates: Vec<(usize, bool)> = ws
                 .objects
                 .iter()
                 .enumerate()
                 .filter(|(_, o)| o.kind != POLICY && o.kind != BINDING && o.name.is_some())
                 .filter_map(|(i, o)| {
-                    let (yes, assumed) = match policy.spec.get("matchConstraints") {
-                        Some(c) => matches(ws, c, o),
-                        // Without constraints a policy matches nothing.
-                        None => (false, false),
-                    };
-                    let (also, assumed_too) =
-                        resources.map_or((true, false), |r| matches(ws, r, o));
-                    (yes && also).then_some((i, assumed || assumed_too))
+                    let resource = resource_names
+                        .entry(o.kind.as_str())
+                        .or_insert_with(|| resource_of(&o.kind));
+                    let (yes, assumed) = constraints.matches(ws, o, resource);
+                    if !yes {
+                        return None;
+                    }
+                    let (also, assumed_too) = resources
+                        .as_ref()
+                        .map_or((true, false), |r| r.matches(ws, o, resource));
+                    also.then_some((i, assumed || assumed_too))
                 })
                 .collect();
             if candidates.is_empty() {
@@ -495,7 +571,8 @@ fn policy_jobs<'a>(
                         severity,
                         namespace_assumed,
                     ));
-                    jobs.push(job(Some(&ws.objects[object]), p));
+                    let evaluated = job(jobs, Some(&ws.objects[object]), p);
+                    jobs.push(evaluated);
                 }
             }
         }

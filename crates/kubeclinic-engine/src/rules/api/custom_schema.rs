@@ -197,7 +197,10 @@ fn check_patterns(ws: &Workspace, patterns: Vec<(Issue, String)>, out: &mut Vec<
             }
         })
         .collect();
-    let answer = cel.evaluate(&[CelJob::Patterns { checks }]);
+    let answer = cel.evaluate(&crate::cel::CelBatch {
+        values: Vec::new(),
+        jobs: vec![CelJob::Patterns { checks }],
+    });
     let Some(CelOutcome::Patterns { matches }) = answer.into_iter().next() else {
         return;
     };
