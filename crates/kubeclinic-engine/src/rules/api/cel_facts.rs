@@ -85,11 +85,6 @@ impl<'a> CelFacts<'a> {
             not_evaluated,
         }
     }
-
-    /// Expressions that were to be evaluated without an evaluator to do it.
-    pub fn pending(&self) -> usize {
-        self.evaluated.iter().filter(|(_, o)| o.is_none()).count()
-    }
 }
 
 /// The batch being gathered, with each node's JSON made once.
