@@ -1,7 +1,7 @@
 use crate::cel::{CelOutcome, FailureKind};
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Related, Severity};
-use crate::model::Workspace;
+use crate::model::{K8sObject, Workspace};
 use crate::rule::Rule;
 
 use super::cel_facts::{object_path, PolicySubject, Subject};
@@ -237,11 +237,7 @@ impl Rule for AdmissionPolicyViolation {
                 message,
                 kind,
             } => {
-                let p = policy_subject(ws, *subject);
-                let object = p
-                    .object
-                    .map(|i| &ws.objects[i])
-                    .expect("evaluated against an object");
+                let (p, object) = policy_subject(ws, *subject);
                 let expression = p
                     .expressions
                     .validations
@@ -315,11 +311,7 @@ impl Rule for AdmissionPolicyViolation {
                 condition,
                 message,
             } => {
-                let p = policy_subject(ws, *subject);
-                let object = p
-                    .object
-                    .map(|i| &ws.objects[i])
-                    .expect("evaluated against an object");
+                let (p, object) = policy_subject(ws, *subject);
                 Diagnostic {
                     file: object.file,
                     range: object.anchor_range(),
@@ -368,7 +360,7 @@ impl Rule for AdmissionPolicyViolation {
         else {
             return Vec::new();
         };
-        let p = policy_subject(ws, *subject);
+        let (p, _) = policy_subject(ws, *subject);
         let policy = &ws.objects[p.policy];
         let mut out = Vec::new();
         if let Some(node) = p.expressions.validations.get(*validation) {
@@ -398,9 +390,18 @@ impl Rule for AdmissionPolicyViolation {
     }
 }
 
-fn policy_subject<'w, 'a>(ws: &'w Workspace<'a>, index: usize) -> &'w PolicySubject<'a> {
+/// The evaluated policy at `index` of the facts, with the object it was evaluated against.
+fn policy_subject<'w, 'a>(
+    ws: &'w Workspace<'a>,
+    index: usize,
+) -> (&'w PolicySubject<'a>, &'w K8sObject<'a>) {
     match &ws.cel().evaluated[index].0 {
-        Subject::Policy(p) => p,
-        Subject::Crd { .. } => unreachable!("the index of an evaluated policy"),
+        Subject::Policy(
+            p @ PolicySubject {
+                object: Some(object),
+                ..
+            },
+        ) => (p, &ws.objects[*object]),
+        _ => unreachable!("the index of a policy evaluated against an object"),
     }
 }

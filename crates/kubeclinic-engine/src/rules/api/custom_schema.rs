@@ -50,6 +50,13 @@ impl<'a> Crds<'a> {
                 .and_then(|s| s.get("versions"))
                 .map(Node::items)
                 .unwrap_or_default();
+            let served = |version, schema| CrdVersion {
+                crd: index,
+                group,
+                kind,
+                version,
+                schema,
+            };
             for version in listed {
                 let Some(name) = version.get("name").and_then(Node::as_str) else {
                     continue;
@@ -59,23 +66,11 @@ impl<'a> Crds<'a> {
                 }
                 let schema = version.path(&["schema", "openAPIV3Schema"]).or(shared);
                 if let Some(schema) = schema {
-                    versions.push(CrdVersion {
-                        crd: index,
-                        group,
-                        kind,
-                        version: name,
-                        schema,
-                    });
+                    versions.push(served(name, schema));
                 }
             }
             if let (Some(name), Some(schema)) = (text(&["version"]), shared) {
-                versions.push(CrdVersion {
-                    crd: index,
-                    group,
-                    kind,
-                    version: name,
-                    schema,
-                });
+                versions.push(served(name, schema));
             }
         }
         Self { versions }
