@@ -272,7 +272,11 @@ impl Rule for AdmissionPolicyViolation {
                     ),
                     _ => format!(
                         "The API server answers `{} \"{}\" is forbidden: ValidatingAdmissionPolicy '{policy}'{with_binding} denied request: {message}`.",
-                        super::cel_facts::resource_of(&object.kind),
+                        // `deployments.apps`, as kubectl prints a resource of a group.
+                        match object.api_version.split_once('/') {
+                            Some((group, _)) => format!("{}.{group}", super::cel_facts::resource_of(&object.kind)),
+                            None => super::cel_facts::resource_of(&object.kind),
+                        },
                         object.name.as_deref().unwrap_or(""),
                     ),
                 };

@@ -18,9 +18,8 @@ declare_rule! {
     ///
     /// ## Why is this bad?
     /// The API server refuses a CRD whose rule does not compile (`compilation failed`), so
-    /// the CRD and every resource of it fail to apply. A policy whose expression does not
-    /// compile fails every request it matches by its `failurePolicy`: with `Fail`, nothing
-    /// it matches can be created.
+    /// the CRD and every resource of it fail to apply, and refuses a policy whose expression
+    /// does not compile, so it is never enforced.
     ///
     /// ## Example
     /// ```yaml
@@ -187,7 +186,7 @@ impl Rule for CelExpressionError {
             why: if o.kind == "CustomResourceDefinition" {
                 "The API server refuses a CRD whose rule does not compile, so neither the CRD nor any of its resources can be applied.".into()
             } else {
-                "An expression that does not compile fails every request the policy matches, by its failurePolicy: with `Fail`, nothing it matches can be created or updated.".into()
+                "The API server refuses the policy (`spec.validations[0].expression: Invalid value: ...: compilation failed`), so it is never enforced; a policy already in the cluster whose expression stops compiling fails every request it matches by its failurePolicy (`Fail`: nothing it matches can be created).".into()
             },
             help: Some("Correct the expression; `kubectl apply --dry-run=server` shows the API server's own reading.".into()),
             object: Some(o.reference()),
