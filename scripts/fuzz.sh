@@ -9,7 +9,7 @@
 # Targets (tests/fuzz_targets.rs): yaml_layer, paste_reader, whole_check, fix_loop. Each input
 # edits a fixture or fragment of the repository. The corpus libFuzzer grows, and any input
 # that fails, is kept under target/fuzz-corpus/<target>/; replay a failure with
-# `cargo bolero reduce` or paste it into the app. `cargo test --test fuzz_targets` (run by
+# `cargo bolero reduce` or paste it into the app. `cargo test -p kubeclinic-fuzz` (run by
 # scripts/test.sh) replays random inputs briefly; KUBECLINIC_FUZZ_ITERATIONS makes it longer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,7 +33,7 @@ for t in "${targets[@]}"; do
   corpus="target/fuzz-corpus/$t"
   mkdir -p "$corpus/corpus" "$corpus/crashes"
   echo "== $t for $duration" >&2
-  cargo bolero test -p kubeclinic-engine --test fuzz_targets "$t" \
+  cargo bolero test -p kubeclinic-fuzz "$t" \
     --engine libfuzzer --sanitizer NONE --max-input-length 4096 \
     --corpus-dir "$corpus/corpus" --crashes-dir "$corpus/crashes" \
     -T "$duration"

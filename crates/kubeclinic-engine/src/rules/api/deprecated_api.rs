@@ -308,12 +308,17 @@ fn backend_edit(ws: &Workspace, o: &K8sObject, backend: &Node) -> Option<Vec<Edi
     if backend.entries().len() != 2 {
         return None;
     }
-    let name = name.as_str()?;
+    // Written back as YAML: a value a plain scalar cannot hold is quoted.
+    let plain = crate::yaml::ScalarStyle::Plain;
+    let name = crate::yaml::render_scalar(name.as_str().filter(|n| !n.is_empty())?, plain);
     let port_text = port.as_scalar()?.text.clone();
+    if port_text.is_empty() {
+        return None;
+    }
     let port_line = if port_text.bytes().all(|b| b.is_ascii_digit()) {
         format!("number: {port_text}")
     } else {
-        format!("name: {port_text}")
+        format!("name: {}", crate::yaml::render_scalar(&port_text, plain))
     };
     let entries = backend.entries();
     let start = entries.first()?.key.span.start;
@@ -426,6 +431,21 @@ mod tests {
             fixed(text),
             "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web # public\nspec:\n  defaultBackend:\n    service:\n      name: fallback\n      port:\n        number: 80\n  rules:\n    - host: shop.example.com\n      http:\n        paths:\n          - path: /api\n            pathType: ImplementationSpecific\n            backend:\n              service:\n                name: api # the API\n                port:\n                  name: http\n"
         );
+    }
+
+    #[test]
+    fn a_backend_whose_values_need_quotes_keeps_them() {
+        let text = "apiVersion: networking.k8s.io/v1beta1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  backend:\n    serviceName: \"web: main\"\n    servicePort: \":\"\n";
+        let out = fixed(text);
+        assert!(out.contains("name: \"web: main\""), "{out}");
+        assert!(out.contains("name: \":\""), "{out}");
+        assert!(kubeclinic_engine_parses(&out), "{out}");
+    }
+
+    fn kubeclinic_engine_parses(text: &str) -> bool {
+        crate::yaml::parse_stream(text)
+            .iter()
+            .all(|d| d.error.is_none())
     }
 
     #[test]

@@ -67,7 +67,11 @@ fn read(text: &str) -> (Option<String>, Option<String>, Option<String>) {
         .filter(|f| !f.is_empty() && !f.contains(' '));
     let Some(open) = head
         .rfind(" \"")
-        .or_else(|| head.find('"').map(|i| i.saturating_sub(1)))
+        // The character before the quote (where the space would be), on a char boundary.
+        .or_else(|| {
+            head.find('"')
+                .map(|i| head[..i].char_indices().next_back().map_or(0, |(j, _)| j))
+        })
     else {
         return (None, None, field);
     };
@@ -188,6 +192,14 @@ impl Rule for FieldImmutable {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_name_after_a_multibyte_character_is_read_without_a_panic() {
+        let (_, name, _) = super::read(
+            "The Job 6\u{fffd}\"seed-catalog\" is invalid: spec.template: Invalid value",
+        );
+        assert!(name.is_some_and(|n| n.contains("seed-catalog")));
+    }
+
     use super::*;
 
     #[test]
